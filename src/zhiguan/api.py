@@ -1,0 +1,136 @@
+"""The HTTP API: one NinjaAPI under /api/v1/, every app's router mounted here, one error shape.
+
+Every failure leaves as `{"error": {"code": ..., "message": ..., "details": {...}}}`; the message is
+in the request's language (Accept-Language, zh-hans by default).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import AuthRateThrottle
+
+from zhiguan.errors import DomainError
+from zhiguan.org.auth import SessionActorAuth, TokenActorAuth
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Zhiguan API",
+    version="1",
+    description="智管 city operations platform. Errors: {error: {code, message, details}}.",
+    urls_namespace="api",
+    auth=[TokenActorAuth(), SessionActorAuth()],
+    docs=Swagger(settings={"persistAuthorization": True}),
+    docs_url="/docs",
+    throttle=[AuthRateThrottle("6000/m")],
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    request: HttpRequest, *, status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": str(message), "details": details or {}}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, status=exc.status, code=exc.code, message=str(exc.message), details=exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = [
+        {"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or None, "type": err.get("type"), "message": err.get("msg")}
+        for err in exc.errors
+    ]
+    return error_response(
+        request, status=422, code="invalid_input", message=_("Some fields are not valid."), details={"fields": fields}
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, status=401, code="not_authenticated", message=_("Log in first."))
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return error_response(request, status=403, code="forbidden", message=_("Your role may not do this."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, status=403, code="forbidden", message=_("Your role may not do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", message=_("Not found."))
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    details = exc.message_dict if hasattr(exc, "error_dict") else {"messages": exc.messages}
+    return error_response(request, status=422, code="invalid_input", message="; ".join(exc.messages), details=details)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = HTTP_CODES.get(exc.status_code, "bad_request")
+    message = _("Too many requests; wait and try again.") if exc.status_code == 429 else str(exc)
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        code, message = "malformed_body", _("The request body is not valid JSON.")
+    return error_response(request, status=exc.status_code, code=code, message=message)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(
+        request, status=500, code="internal_error", message=_("An unexpected error occurred; it has been logged.")
+    )
+
+
+def mount_routers() -> None:
+    from zhiguan.audit.api import router as audit_router
+    from zhiguan.geo.api import router as geo_router
+    from zhiguan.org.api import auth_router
+    from zhiguan.org.api import router as org_router
+    from zhiguan.taxonomy.api import router as taxonomy_router
+    from zhiguan.tenancy.api import router as tenancy_router
+    from zhiguan.workdays.api import router as workdays_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/tenancy", tenancy_router)
+    api.add_router("/org", org_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/geo", geo_router)
+    api.add_router("/workdays", workdays_router)
+    api.add_router("/taxonomy", taxonomy_router)
+
+
+mount_routers()

@@ -1,0 +1,62 @@
+"""Writing the audit log. Services call `record` explicitly, inside their own transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
+import json
+
+from zhiguan.audit.middleware import current_request
+from zhiguan.audit.models import AuditRecord
+
+if TYPE_CHECKING:
+    from zhiguan.org.permissions import Actor
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def record(
+    *,
+    actor: Actor | None,
+    action: str,
+    target: Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    jurisdiction_id: int | None = None,
+) -> AuditRecord:
+    """Append one audit record: who (from the actor), when, what, before → after, from where (the request)."""
+    ctx = current_request.get()
+    if jurisdiction_id is None:
+        jurisdiction_id = actor.jurisdiction.pk if actor is not None else getattr(target, "jurisdiction_id", None)
+    return AuditRecord.objects.create(
+        jurisdiction_id=jurisdiction_id,
+        actor_user=actor.user if actor is not None else None,
+        actor_client=actor.client if actor is not None else None,
+        actor_label=(actor.label if actor is not None else "system")[:128],
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        note=note[:255],
+        ip=ctx.ip if ctx else None,
+        user_agent=ctx.user_agent if ctx else "",
+        request_id=ctx.request_id if ctx else "",
+    )
+
+
+def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of `obj` as plain values (foreign keys by id), for before/after."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        out[name] = getattr(obj, field.attname) if hasattr(field, "attname") else getattr(obj, name)
+    return out

@@ -1,0 +1,161 @@
+"""Who may do what, and over which records: the one place where permissions are decided.
+
+A person's roles grant actions, each within a data scope (whole jurisdiction, own department and
+below, own department, only self). `require` answers "may this actor do this at all" (403 when
+not); `restrict` narrows a queryset to the jurisdiction and the scope (records outside it are
+simply absent, so a probe for them ends in 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model, Q, QuerySet
+
+from zhiguan.errors import Forbidden, NotFound
+from zhiguan.org.models import DataScope
+
+if TYPE_CHECKING:
+    from zhiguan.org.models import ApiClient, Department, User
+    from zhiguan.tenancy.models import Jurisdiction
+
+# Every action the platform checks. Keys are stable codes; tokens and roles store them.
+ACTIONS: dict[str, str] = {
+    "department.view": "see departments",
+    "department.manage": "create, rename, move and deactivate departments",
+    "person.view": "see people",
+    "person.manage": "create people and assign roles",
+    "person.reveal": "reveal a person's masked personal data",
+    "client.manage": "register machine clients and issue their API tokens",
+    "audit.view": "read the audit log",
+    "geo.view": "see streets, communities and grids; locate points",
+    "geo.manage": "import geography",
+    "taxonomy.view": "see the category taxonomy",
+    "taxonomy.manage": "edit and retire categories and deadline profiles",
+    "calendar.view": "see the working-day calendar and compute deadlines",
+    "calendar.manage": "override holidays and office hours",
+}
+
+_VIEW_BASICS = ["department.view", "geo.view", "taxonomy.view", "calendar.view"]
+
+# code: (Chinese name, data scope, actions). The administrator has every action.
+BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
+    "intake_operator": ("受理员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view"]),
+    "dispatcher": ("派遣员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "person.reveal"]),
+    "supervisor": ("督办员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "person.reveal"]),
+    "handler": ("承办人员", DataScope.DEPARTMENT, [*_VIEW_BASICS, "person.view"]),
+    "inspector": ("监督员", DataScope.SELF, [*_VIEW_BASICS]),
+    "leader": ("领导", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "audit.view"]),
+    "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage"]),
+    "admin": ("系统管理员", DataScope.JURISDICTION, list(ACTIONS)),
+}
+
+# Wider first: an actor holding an action through several roles gets the widest scope.
+_SCOPE_ORDER = [DataScope.JURISDICTION, DataScope.DEPARTMENT_TREE, DataScope.DEPARTMENT, DataScope.SELF]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever makes a request: a person (with roles) or a machine client (with token scopes)."""
+
+    jurisdiction: Jurisdiction
+    grants: dict[str, str] = field(default_factory=dict)
+    user: User | None = None
+    client: ApiClient | None = None
+    department: Department | None = None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return str(self.user)
+        return f"client:{self.client}" if self.client is not None else "system"
+
+    @property
+    def role_codes(self) -> list[str]:
+        if self.user is None:
+            return []
+        return sorted(r.code for r in self.user.roles.all())
+
+    def can(self, action: str) -> bool:
+        return action in self.grants
+
+    def scope_for(self, action: str) -> str:
+        return self.grants[action]
+
+    @classmethod
+    def for_user(cls, user: User) -> Actor | None:
+        """The actor of a logged-in person; None when the person has no jurisdiction (cannot use the API)."""
+        if user.jurisdiction_id is None or not user.is_active:
+            return None
+        grants: dict[str, str] = {}
+        if user.is_superuser:
+            grants = dict.fromkeys(ACTIONS, DataScope.JURISDICTION)
+        for role in user.roles.all():
+            for action in role.permissions:
+                current = grants.get(action)
+                if current is None or _SCOPE_ORDER.index(role.data_scope) < _SCOPE_ORDER.index(current):
+                    grants[action] = role.data_scope
+        return cls(jurisdiction=user.jurisdiction, grants=grants, user=user, department=user.department)
+
+    @classmethod
+    def for_client(cls, client: ApiClient) -> Actor:
+        grants = {a: DataScope.JURISDICTION for a in client.scopes if a in ACTIONS}
+        return cls(jurisdiction=client.jurisdiction, grants=grants, client=client)
+
+    @classmethod
+    def system(cls, jurisdiction: Jurisdiction) -> Actor:
+        """The platform itself (demo loader, periodic jobs): every action, whole jurisdiction."""
+        return cls(jurisdiction=jurisdiction, grants=dict.fromkeys(ACTIONS, DataScope.JURISDICTION))
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise Forbidden (403) unless the actor's roles or token scopes grant `action`."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not actor.can(action):
+        raise Forbidden(action=action)
+
+
+def scope_q(actor: Actor, model: type[Model], scope: str) -> Q:
+    """The filter for one data scope on one model.
+
+    A model says how it relates to departments and people with `scope_department_path` (the
+    lookup of a department's materialised path) and `scope_owner` (the lookup of the person who
+    owns the record); a model may instead define `data_scope_q(actor, scope)` for richer rules.
+    """
+    custom = getattr(model, "data_scope_q", None)
+    if custom is not None:
+        return custom(actor, scope)
+    if scope == DataScope.JURISDICTION:
+        return Q()
+    dept_path = getattr(model, "scope_department_path", None)
+    owner = getattr(model, "scope_owner", None)
+    if scope == DataScope.SELF:
+        if owner and actor.user is not None:
+            return Q(**{owner: actor.user.pk})
+        return Q(pk__in=[])
+    if dept_path is None:
+        # Records unrelated to departments (grids, categories) are shared jurisdiction-wide.
+        return Q()
+    if actor.department is None:
+        return Q(pk__in=[])
+    if scope == DataScope.DEPARTMENT_TREE:
+        return Q(**{f"{dept_path}__startswith": actor.department.path})
+    return Q(**{dept_path: actor.department.path})
+
+
+def restrict(actor: Actor, queryset: QuerySet[Any], action: str) -> QuerySet[Any]:
+    """`queryset` narrowed to what `actor` may `action`: same jurisdiction, within the data scope."""
+    require(actor, action)
+    model = queryset.model
+    queryset = queryset.filter(jurisdiction_id=actor.jurisdiction.pk)
+    return queryset.filter(scope_q(actor, model, actor.scope_for(action)))
+
+
+def get_or_404(actor: Actor, queryset: QuerySet[Any], action: str, **lookup: Any) -> Any:
+    """One record the actor may `action`, or NotFound: out of scope and absent look the same."""
+    obj = restrict(actor, queryset, action).filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj

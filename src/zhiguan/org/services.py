@@ -1,0 +1,256 @@
+"""All writes to departments, people, roles and machine clients. Each writes its audit record."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiguan.audit import services as audit
+from zhiguan.errors import Conflict, InvalidInput, NotFound
+from zhiguan.org.auth import TOKEN_PREFIX, hash_token
+from zhiguan.org.models import (
+    ApiClient,
+    ApiToken,
+    Department,
+    DepartmentChange,
+    DepartmentKind,
+    Role,
+    User,
+    phone_validator,
+)
+from zhiguan.org.permissions import ACTIONS, BUILTIN_ROLES, Actor, get_or_404, require
+
+DEPARTMENT_FIELDS = ["code", "name", "kind", "duty_phone", "active", "parent"]
+
+
+def ensure_builtin_roles(*, using: str = "default") -> None:
+    """Create or refresh the built-in roles so that they always match the code's table."""
+    for code, (name, scope, actions) in BUILTIN_ROLES.items():
+        Role.objects.using(using).update_or_create(
+            code=code, defaults={"name": name, "data_scope": scope, "permissions": actions, "builtin": True}
+        )
+
+
+def _validate_phone(value: str, field: str) -> None:
+    if not value:
+        return
+    try:
+        phone_validator(value)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field=field) from exc
+
+
+def _record_change(dept: Department, *, actor: Actor, kind: str, before: dict, after: dict, reason: str = "") -> None:
+    DepartmentChange.objects.create(
+        jurisdiction_id=dept.jurisdiction_id,
+        department=dept,
+        kind=kind,
+        actor=actor.user,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    audit.record(actor=actor, action=f"department.{kind}", target=dept, before=before or None, after=after)
+
+
+def _set_path(dept: Department) -> None:
+    dept.path = f"{dept.parent.path if dept.parent else '/'}{dept.pk}/"
+
+
+@transaction.atomic
+def create_department(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent_id: int | None = None,
+    duty_phone: str = "",
+) -> Department:
+    """Create a department under `parent_id` (or as a root); the code is unique in the jurisdiction."""
+    require(actor, "department.manage")
+    if kind not in DepartmentKind.values:
+        raise InvalidInput(_("Unknown department type."), field="kind", allowed=list(DepartmentKind.values))
+    _validate_phone(duty_phone, "duty_phone")
+    if not code.strip() or not name.strip():
+        raise InvalidInput(_("A department needs a code and a name."), field="code" if not code.strip() else "name")
+    parent = get_or_404(actor, Department.objects.all(), "department.manage", pk=parent_id) if parent_id else None
+    if Department.objects.filter(jurisdiction=actor.jurisdiction, code=code).exists():
+        raise Conflict(_("Another department already has this code."), code="duplicate_code", field="code")
+    dept = Department.objects.create(
+        jurisdiction=actor.jurisdiction, parent=parent, code=code.strip(), name=name.strip(), kind=kind,
+        duty_phone=duty_phone,
+    )
+    _set_path(dept)
+    dept.save(update_fields=["path"])
+    _record_change(dept, actor=actor, kind="created", before={}, after=_dept_state(dept))
+    return dept
+
+
+def _dept_state(dept: Department) -> dict[str, Any]:
+    return audit.snapshot(dept, DEPARTMENT_FIELDS)
+
+
+@transaction.atomic
+def update_department(
+    *, actor: Actor, department_id: int, name: str | None = None, duty_phone: str | None = None, reason: str = ""
+) -> Department:
+    """Rename a department or change its duty phone; the old values stay in its history."""
+    dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
+    before = _dept_state(dept)
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput(_("A department needs a code and a name."), field="name")
+        dept.name = name.strip()
+    if duty_phone is not None:
+        _validate_phone(duty_phone, "duty_phone")
+        dept.duty_phone = duty_phone
+    dept.save()
+    _record_change(dept, actor=actor, kind="updated", before=before, after=_dept_state(dept), reason=reason)
+    return dept
+
+
+@transaction.atomic
+def move_department(*, actor: Actor, department_id: int, new_parent_id: int | None, reason: str = "") -> Department:
+    """Move a department (and everything below it) under another parent. A node cannot move under itself."""
+    dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
+    parent = (
+        get_or_404(actor, Department.objects.all(), "department.manage", pk=new_parent_id) if new_parent_id else None
+    )
+    if parent is not None and parent.path.startswith(dept.path):
+        raise InvalidInput(_("A department cannot move under itself or its own sub-department."), field="parent_id")
+    before = _dept_state(dept)
+    old_path = dept.path
+    dept.parent = parent
+    _set_path(dept)
+    dept.save()
+    for child in Department.objects.filter(jurisdiction=dept.jurisdiction, path__startswith=old_path).exclude(pk=dept.pk):
+        child.path = dept.path + child.path[len(old_path):]
+        child.save(update_fields=["path"])
+    _record_change(dept, actor=actor, kind="moved", before=before, after=_dept_state(dept), reason=reason)
+    return dept
+
+
+@transaction.atomic
+def set_department_active(*, actor: Actor, department_id: int, active: bool, reason: str = "") -> Department:
+    """Deactivate (or reactivate) a department. It is kept, with its history; it just takes no new work."""
+    dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
+    if dept.active == active:
+        return dept
+    if not active and Department.objects.filter(parent=dept, active=True).exists():
+        raise Conflict(_("Deactivate or move its active sub-departments first."), code="has_active_children")
+    before = _dept_state(dept)
+    dept.active = active
+    dept.save(update_fields=["active", "updated_at"])
+    kind = "reactivated" if active else "deactivated"
+    _record_change(dept, actor=actor, kind=kind, before=before, after=_dept_state(dept), reason=reason)
+    return dept
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    password: str,
+    role_codes: list[str],
+    department_id: int | None = None,
+    mobile: str = "",
+) -> User:
+    """Create a member of staff in the actor's jurisdiction with the given roles."""
+    require(actor, "person.manage")
+    if not username.strip():
+        raise InvalidInput(_("A log-in name is required."), field="username")
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("This log-in name is taken."), code="duplicate_username", field="username")
+    _validate_phone(mobile, "mobile")
+    roles = list(Role.objects.filter(code__in=role_codes))
+    if len(roles) != len(set(role_codes)):
+        unknown = sorted(set(role_codes) - {r.code for r in roles})
+        raise InvalidInput(_("Unknown role."), field="role_codes", unknown=unknown)
+    department = (
+        get_or_404(actor, Department.objects.all(), "department.view", pk=department_id) if department_id else None
+    )
+    user = User(username=username, full_name=full_name, jurisdiction=actor.jurisdiction, department=department,
+                mobile=mobile)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save()
+    user.roles.set(roles)
+    audit.record(
+        actor=actor, action="person.created", target=user,
+        after={"username": username, "full_name": full_name, "department": department_id, "roles": sorted(role_codes)},
+    )
+    return user
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: enough to recognise, not enough to call."""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+@transaction.atomic
+def reveal_person(*, actor: Actor, person_id: int, reason: str) -> dict[str, str]:
+    """Show a person's unmasked personal data to a role allowed to see it; the reveal is audited."""
+    require(actor, "person.reveal")
+    if not reason.strip():
+        raise InvalidInput(_("Say why you need to see this."), field="reason")
+    person = get_or_404(actor, User.objects.all(), "person.view", pk=person_id)
+    audit.record(actor=actor, action="person.revealed", target=person, after={"fields": ["mobile"]}, note=reason)
+    return {"mobile": person.mobile}
+
+
+@transaction.atomic
+def create_client(*, actor: Actor, name: str, kind: str, scopes: list[str]) -> ApiClient:
+    """Register a machine client (channel, smart module, integrated system) with the actions it may perform."""
+    require(actor, "client.manage")
+    unknown = sorted(set(scopes) - set(ACTIONS))
+    if unknown:
+        raise InvalidInput(_("Unknown scope."), field="scopes", unknown=unknown)
+    if ApiClient.objects.filter(jurisdiction=actor.jurisdiction, name=name).exists():
+        raise Conflict(_("Another client already has this name."), code="duplicate_name", field="name")
+    client = ApiClient.objects.create(jurisdiction=actor.jurisdiction, name=name, kind=kind, scopes=sorted(set(scopes)))
+    audit.record(actor=actor, action="client.created", target=client, after={"kind": kind, "scopes": client.scopes})
+    return client
+
+
+@transaction.atomic
+def issue_token(*, actor: Actor, client_id: int, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Issue a new token for a client. The plain token is returned once and never stored."""
+    client = get_or_404(actor, ApiClient.objects.all(), "client.manage", pk=client_id)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
+    prefix = secrets.token_hex(4)
+    plain = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        jurisdiction=actor.jurisdiction, client=client, prefix=prefix, key_hash=hash_token(plain), expires_at=expires_at
+    )
+    audit.record(actor=actor, action="token.issued", target=client, after={"prefix": prefix, "expires_at": expires_at})
+    return token, plain
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, prefix: str) -> ApiToken:
+    """Revoke a token at once; requests carrying it are refused from now on."""
+    require(actor, "client.manage")
+    token = ApiToken.objects.select_for_update().filter(jurisdiction=actor.jurisdiction, prefix=prefix).first()
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="token.revoked", target=token.client, after={"prefix": prefix})
+    return token
