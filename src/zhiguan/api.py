@@ -61,10 +61,16 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, status=exc.status, code=exc.code, message=str(exc.message), details=exc.details)
 
 
+def _field_name(loc: tuple) -> str | None:
+    # Ninja reports ("body", "payload", "kind") or ("query", "limit"); clients want "kind" / "limit".
+    parts = loc[2:] if loc[:1] == ("body",) and len(loc) > 2 else loc[1:]
+    return ".".join(str(p) for p in parts) or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = [
-        {"field": ".".join(str(p) for p in err.get("loc", ())[1:]) or None, "type": err.get("type"), "message": err.get("msg")}
+        {"field": _field_name(tuple(err.get("loc", ()))), "type": err.get("type"), "message": err.get("msg")}
         for err in exc.errors
     ]
     return error_response(

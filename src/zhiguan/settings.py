@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhiguan.geo",
     "zhiguan.workdays",
     "zhiguan.taxonomy",
+    "zhiguan.demo",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "zhiguan.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,7 +97,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhiguan.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zhiguan.sqlite3'}",
         conn_max_age=int(os.environ.get("ZHIGUAN_DB_CONN_MAX_AGE", "60")),
     )
 }

@@ -14,4 +14,4 @@ class OrgConfig(AppConfig):
             if sender.name == self.name:
                 ensure_builtin_roles(using=str(kwargs.get("using", "default")))
 
-        post_migrate.connect(_seed, dispatch_uid="zhiguan.org.builtin_roles")
+        post_migrate.connect(_seed, dispatch_uid="zhiguan.org.builtin_roles", weak=False)
