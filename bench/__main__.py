@@ -1,7 +1,7 @@
 """`make bench`: run every bench/bench_*.py module's main(); each prints `BENCH <name> <value> <unit>` lines.
 
-    python -m bench                # all
-    python -m bench grid_lookup    # only modules whose name contains the word
+python -m bench                # all
+python -m bench grid_lookup    # only modules whose name contains the word
 """
 
 import importlib
@@ -16,7 +16,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhiguan.settings")
 
 def main() -> None:
     wanted = sys.argv[1:]
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_")
+    )
     for name in names:
         if wanted and not any(w in name for w in wanted):
             continue

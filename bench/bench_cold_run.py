@@ -24,8 +24,13 @@ def _free_port() -> int:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="zhiguan-cold-") as tmp:
         copy = Path(tmp) / "zhiguan"
-        files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, check=True,
-                               capture_output=True, text=True).stdout.split()
+        files = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         for rel in files:
             src = REPO / rel
             if src.is_file():
@@ -33,15 +38,24 @@ def main() -> None:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(src.read_bytes())
         port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                                                               "VIRTUAL_ENV", "ZHIGUAN_VAR_DIR")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "ZHIGUAN_VAR_DIR")
+        }
         # The copy has no ../shared beside it; point the demo at the real data as a user would.
         data = REPO.parent / "shared" / "data"
         if data.is_dir():
             env["ZHIGUAN_DEMO_DATA"] = str(data)
         started = time.perf_counter()
-        proc = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=copy, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "run", f"PORT={port}"],
+            cwd=copy,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             deadline = started + 900
             while time.perf_counter() < deadline:

@@ -64,11 +64,16 @@ def root_department(jurisdiction: Jurisdiction) -> Department:
 def make_user(db: Any) -> Callable[..., User]:
     counter = {"n": 0}
 
-    def make(*roles: str, jurisdiction: Jurisdiction, department: Department | None = None, **extra: Any) -> User:
+    def make(
+        *roles: str, jurisdiction: Jurisdiction, department: Department | None = None, **extra: Any
+    ) -> User:
         counter["n"] += 1
         user = User.objects.create_user(
-            username=extra.pop("username", f"user{counter['n']}"), password=TEST_PASSWORD,
-            jurisdiction=jurisdiction, department=department, full_name=extra.pop("full_name", f"测试{counter['n']}"),
+            username=extra.pop("username", f"user{counter['n']}"),
+            password=TEST_PASSWORD,
+            jurisdiction=jurisdiction,
+            department=department,
+            full_name=extra.pop("full_name", f"测试{counter['n']}"),
             **extra,
         )
         user.roles.set(Role.objects.filter(code__in=roles))
@@ -114,8 +119,13 @@ class ApiClient:
 def api_as(make_user: Callable[..., User]) -> Callable[..., ApiClient]:
     """api_as("dispatcher", jurisdiction=j) → a client logged in as a new person with that role."""
 
-    def make(*roles: str, jurisdiction: Jurisdiction, department: Department | None = None, language: str = "en",
-             **extra: Any) -> ApiClient:
+    def make(
+        *roles: str,
+        jurisdiction: Jurisdiction,
+        department: Department | None = None,
+        language: str = "en",
+        **extra: Any,
+    ) -> ApiClient:
         user = make_user(*roles, jurisdiction=jurisdiction, department=department, **extra)
         client = Client()
         client.force_login(user)

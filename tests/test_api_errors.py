@@ -17,8 +17,11 @@ def test_anonymous_request_is_told_to_log_in(anonymous_api):
 def test_malformed_json_and_wrong_types_get_clear_codes(api_as, jurisdiction):
     admin = api_as("admin", jurisdiction=jurisdiction)
     assert_error(admin.post("org/departments", "{not json"), 400, "malformed_body")
-    err = assert_error(admin.post("org/departments", {"code": "X", "name": "X", "kind": 3, "parent_id": "abc"}),
-                       422, "invalid_input")
+    err = assert_error(
+        admin.post("org/departments", {"code": "X", "name": "X", "kind": 3, "parent_id": "abc"}),
+        422,
+        "invalid_input",
+    )
     assert {f["field"] for f in err["details"]["fields"]} >= {"parent_id"}
 
 

@@ -24,6 +24,7 @@ from zhiguan.org.auth import SessionActorAuth, TokenActorAuth
 
 logger = logging.getLogger(__name__)
 
+
 class ChineseJSONRenderer(JSONRenderer):
     # UTF-8 text instead of \uXXXX escapes: a third of the bytes for Chinese, readable in logs.
     json_dumps_params = {"ensure_ascii": False}
@@ -65,7 +66,9 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, status=exc.status, code=exc.code, message=str(exc.message), details=exc.details)
+    return error_response(
+        request, status=exc.status, code=exc.code, message=str(exc.message), details=exc.details
+    )
 
 
 def _field_name(loc: tuple) -> str | None:
@@ -81,7 +84,11 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         for err in exc.errors
     ]
     return error_response(
-        request, status=422, code="invalid_input", message=_("Some fields are not valid."), details={"fields": fields}
+        request,
+        status=422,
+        code="invalid_input",
+        message=_("Some fields are not valid."),
+        details={"fields": fields},
     )
 
 
@@ -108,7 +115,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"messages": exc.messages}
-    return error_response(request, status=422, code="invalid_input", message="; ".join(exc.messages), details=details)
+    return error_response(
+        request, status=422, code="invalid_input", message="; ".join(exc.messages), details=details
+    )
 
 
 @api.exception_handler(HttpError)
@@ -124,7 +133,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unexpected error on %s %s", request.method, request.path)
     return error_response(
-        request, status=500, code="internal_error", message=_("An unexpected error occurred; it has been logged.")
+        request,
+        status=500,
+        code="internal_error",
+        message=_("An unexpected error occurred; it has been logged."),
     )
 
 

@@ -1,6 +1,6 @@
 """The `zhiguan` command: Django's management commands plus the platform's own.
 
-    zhiguan migrate | zhiguan demo | zhiguan serve | zhiguan createsuperuser | ...
+zhiguan migrate | zhiguan demo | zhiguan serve | zhiguan createsuperuser | ...
 """
 
 import os

@@ -35,8 +35,10 @@ class ApiErrorShapeMiddleware:
         ):
             code, message = _MESSAGES.get(response.status_code, ("bad_request", _MESSAGES[400][1]))
             details = {"allowed": response["Allow"].split(", ")} if response.has_header("Allow") else {}
-            shaped = JsonResponse({"error": {"code": code, "message": message(), "details": details}},
-                                  status=response.status_code)
+            shaped = JsonResponse(
+                {"error": {"code": code, "message": message(), "details": details}},
+                status=response.status_code,
+            )
             if response.has_header("Allow"):
                 shaped["Allow"] = response["Allow"]
             return shaped

@@ -37,9 +37,14 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("ZHIGUAN_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZHIGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ZHIGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+]
 CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("ZHIGUAN_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000").split(",")
+    o.strip()
+    for o in os.environ.get(
+        "ZHIGUAN_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
+    ).split(",")
 ]
 
 INSTALLED_APPS = [
@@ -159,7 +164,9 @@ else:
 
 # Background work: Celery. Without a broker the tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("ZHIGUAN_CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = _env_bool("ZHIGUAN_TASKS_IN_PROCESS", not (REDIS_URL or os.environ.get("ZHIGUAN_CELERY_BROKER_URL")))
+CELERY_TASK_ALWAYS_EAGER = _env_bool(
+    "ZHIGUAN_TASKS_IN_PROCESS", not (REDIS_URL or os.environ.get("ZHIGUAN_CELERY_BROKER_URL"))
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

@@ -4,7 +4,9 @@ from zhiguan.audit.models import AppendOnlyError, AuditRecord
 from zhiguan.org.models import User
 
 
-def test_every_write_through_the_api_is_audited_with_who_and_from_where(api_as, jurisdiction, root_department):
+def test_every_write_through_the_api_is_audited_with_who_and_from_where(
+    api_as, jurisdiction, root_department
+):
     admin = api_as("admin", jurisdiction=jurisdiction)
     admin.client.defaults["REMOTE_ADDR"] = "10.1.2.3"
     r = admin.patch(f"org/departments/{root_department.pk}", {"name": "钱塘区政府", "reason": "更名"})

@@ -26,36 +26,54 @@ def test_login_returns_roles_and_permissions_then_session_works(person, anonymou
 
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(person, anonymous_api):
-    err = assert_error(anonymous_api.post("auth/login", {"username": "dispatcher1", "password": "nope"}), 401,
-                       "invalid_credentials")
+    err = assert_error(
+        anonymous_api.post("auth/login", {"username": "dispatcher1", "password": "nope"}),
+        401,
+        "invalid_credentials",
+    )
     assert "password" in err["message"].lower()
-    assert_error(anonymous_api.post("auth/login", {"username": "nobody", "password": "nope"}), 401,
-                 "invalid_credentials")
+    assert_error(
+        anonymous_api.post("auth/login", {"username": "nobody", "password": "nope"}),
+        401,
+        "invalid_credentials",
+    )
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(person, anonymous_api, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         anonymous_api.post("auth/login", {"username": "dispatcher1", "password": "wrong"})
-    err = assert_error(anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}),
-                       429, "login_locked")
+    err = assert_error(
+        anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}),
+        429,
+        "login_locked",
+    )
     assert err["details"]["retry_after_minutes"] == 15
     # Another person from the same address is not locked out by someone else's failures.
-    assert_error(anonymous_api.post("auth/login", {"username": "someone", "password": "x"}), 401,
-                 "invalid_credentials")
+    assert_error(
+        anonymous_api.post("auth/login", {"username": "someone", "password": "x"}), 401, "invalid_credentials"
+    )
 
 
 def test_success_before_the_limit_resets_the_failure_count(person, anonymous_api, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         anonymous_api.post("auth/login", {"username": "dispatcher1", "password": "wrong"})
-    assert anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}).status_code == 200
+    assert (
+        anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}).status_code
+        == 200
+    )
     anonymous_api.post("auth/logout")
     anonymous_api.post("auth/login", {"username": "dispatcher1", "password": "wrong"})
-    assert anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}).status_code == 200
+    assert (
+        anonymous_api.post("auth/login", {"username": "dispatcher1", "password": TEST_PASSWORD}).status_code
+        == 200
+    )
 
 
 def test_login_messages_follow_the_request_language(person):
     zh = ApiClient(Client(), language="zh-hans")
-    err = assert_error(zh.post("auth/login", {"username": "dispatcher1", "password": "x"}), 401, "invalid_credentials")
+    err = assert_error(
+        zh.post("auth/login", {"username": "dispatcher1", "password": "x"}), 401, "invalid_credentials"
+    )
     assert err["message"] == "用户名或密码错误。"
 
 
@@ -85,8 +103,9 @@ def test_revoked_or_expired_or_forged_tokens_are_refused(api_as, jurisdiction):
     assert admin.delete(f"org/tokens/{issued['prefix']}").status_code == 200
     assert_error(machine.get("org/departments"), 401, "not_authenticated")
 
-    second = admin.post("org/clients/" + str(ApiToken.objects.get(prefix=issued["prefix"]).client_id) + "/tokens",
-                        {}).json()
+    second = admin.post(
+        "org/clients/" + str(ApiToken.objects.get(prefix=issued["prefix"]).client_id) + "/tokens", {}
+    ).json()
     ApiToken.objects.filter(prefix=second["prefix"]).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert_error(ApiClient(Client(), token=second["token"]).get("org/departments"), 401, "not_authenticated")
     forged = f"zg_{second['prefix']}_{'x' * 43}"
@@ -95,6 +114,9 @@ def test_revoked_or_expired_or_forged_tokens_are_refused(api_as, jurisdiction):
 
 def test_token_with_unknown_scope_is_refused(api_as, jurisdiction):
     admin = api_as("admin", jurisdiction=jurisdiction)
-    err = assert_error(admin.post("org/clients", {"name": "x", "kind": "channel", "scopes": ["launch.missiles"]}),
-                       422, "invalid_input")
+    err = assert_error(
+        admin.post("org/clients", {"name": "x", "kind": "channel", "scopes": ["launch.missiles"]}),
+        422,
+        "invalid_input",
+    )
     assert err["details"]["unknown"] == ["launch.missiles"]

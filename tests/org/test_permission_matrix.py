@@ -12,7 +12,16 @@ import pytest
 
 from zhiguan.org.models import Department, User
 
-ROLES = ["intake_operator", "dispatcher", "supervisor", "handler", "inspector", "leader", "data_officer", "admin"]
+ROLES = [
+    "intake_operator",
+    "dispatcher",
+    "supervisor",
+    "handler",
+    "inspector",
+    "leader",
+    "data_officer",
+    "admin",
+]
 
 # Y = allowed, . = refused with 403 forbidden.
 MATRIX = """
@@ -36,7 +45,9 @@ calendar.manage     .               .          .          .       .         .   
 def _expected() -> dict[tuple[str, str], bool]:
     lines = [line.split() for line in MATRIX.strip().splitlines()]
     header = lines[0][1:]
-    return {(role, row[0]): flag == "Y" for row in lines[1:] for role, flag in zip(header, row[1:], strict=True)}
+    return {
+        (role, row[0]): flag == "Y" for row in lines[1:] for role, flag in zip(header, row[1:], strict=True)
+    }
 
 
 EXPECTED = _expected()
@@ -48,13 +59,22 @@ def _probe(api, action: str, ctx: dict):
     if action == "department.view":
         return api.get("org/departments")
     if action == "department.manage":
-        return api.post("org/departments", {"code": f"M{n}", "name": f"新部门{n}", "kind": "bureau",
-                                            "parent_id": ctx["root"].pk})
+        return api.post(
+            "org/departments",
+            {"code": f"M{n}", "name": f"新部门{n}", "kind": "bureau", "parent_id": ctx["root"].pk},
+        )
     if action == "person.view":
         return api.get("org/people")
     if action == "person.manage":
-        return api.post("org/people", {"username": f"new{n}", "full_name": "新人", "password": "Long-enough-pw-1",
-                                       "role_codes": ["handler"]})
+        return api.post(
+            "org/people",
+            {
+                "username": f"new{n}",
+                "full_name": "新人",
+                "password": "Long-enough-pw-1",
+                "role_codes": ["handler"],
+            },
+        )
     if action == "person.reveal":
         return api.post(f"org/people/{ctx['colleague'].pk}/reveal", {"reason": "回访联系"})
     if action == "client.manage":
@@ -68,8 +88,10 @@ def _probe(api, action: str, ctx: dict):
     if action == "taxonomy.view":
         return api.get("taxonomy/categories")
     if action == "taxonomy.manage":
-        return api.post("taxonomy/profiles", {"code": f"p{n}", "name": f"时限{n}", "accept_hours": 2,
-                                              "handle_days": 5, "callback_days": 3})
+        return api.post(
+            "taxonomy/profiles",
+            {"code": f"p{n}", "name": f"时限{n}", "accept_hours": 2, "handle_days": 5, "callback_days": 3},
+        )
     if action == "calendar.view":
         return api.get("workdays/status")
     if action == "calendar.manage":
@@ -86,53 +108,91 @@ def test_matrix_covers_every_action_and_role():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_may_do_exactly_what_the_matrix_says(role, api_as, jurisdiction, root_department):
-    dept = Department.objects.create(jurisdiction=jurisdiction, parent=root_department, code="D1", name="城管局",
-                                     kind="bureau", path="")
+    dept = Department.objects.create(
+        jurisdiction=jurisdiction, parent=root_department, code="D1", name="城管局", kind="bureau", path=""
+    )
     dept.path = f"{root_department.path}{dept.pk}/"
     dept.save()
     api = api_as(role, jurisdiction=jurisdiction, department=dept)
-    colleague = User.objects.create_user(username=f"colleague-{role}", jurisdiction=jurisdiction, department=dept,
-                                         mobile="13812345678")
-    ctx = {"root": root_department, "colleague": colleague, "geo_import": {
-        "level": "district", "crs": "wgs84",
-        "geojson": {"type": "FeatureCollection", "features": [{
-            "type": "Feature", "properties": {"code": "330114", "name": "钱塘区"},
-            "geometry": {"type": "Polygon", "coordinates": [[[120.3, 30.2], [120.6, 30.2], [120.6, 30.4],
-                                                              [120.3, 30.4], [120.3, 30.2]]]}}]}}}
+    colleague = User.objects.create_user(
+        username=f"colleague-{role}", jurisdiction=jurisdiction, department=dept, mobile="13812345678"
+    )
+    ctx = {
+        "root": root_department,
+        "colleague": colleague,
+        "geo_import": {
+            "level": "district",
+            "crs": "wgs84",
+            "geojson": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code": "330114", "name": "钱塘区"},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [[120.3, 30.2], [120.6, 30.2], [120.6, 30.4], [120.3, 30.4], [120.3, 30.2]]
+                            ],
+                        },
+                    }
+                ],
+            },
+        },
+    }
     failures = []
     for action in sorted({a for _, a in EXPECTED}):
         response = _probe(api, action, ctx)
         allowed = EXPECTED[(role, action)]
         if allowed and response.status_code >= 400:
-            failures.append(f"{action}: expected success, got {response.status_code} {response.content[:200]!r}")
+            failures.append(
+                f"{action}: expected success, got {response.status_code} {response.content[:200]!r}"
+            )
         if not allowed and (response.status_code != 403 or response.json()["error"]["code"] != "forbidden"):
             failures.append(f"{action}: expected 403 forbidden, got {response.status_code}")
     assert not failures, f"{role}:\n" + "\n".join(failures)
 
 
 def test_data_scope_limits_which_people_each_role_sees(api_as, make_user, jurisdiction, root_department):
-    from zhiguan.org.services import create_department
     from zhiguan.org.permissions import Actor
+    from zhiguan.org.services import create_department
 
     system = Actor.system(jurisdiction)
-    street = create_department(actor=system, code="S", name="下沙街道", kind="street", parent_id=root_department.pk)
-    community = create_department(actor=system, code="C", name="金沙社区", kind="community", parent_id=street.pk)
-    other = create_department(actor=system, code="B", name="城管局", kind="bureau", parent_id=root_department.pk)
+    street = create_department(
+        actor=system, code="S", name="下沙街道", kind="street", parent_id=root_department.pk
+    )
+    community = create_department(
+        actor=system, code="C", name="金沙社区", kind="community", parent_id=street.pk
+    )
+    other = create_department(
+        actor=system, code="B", name="城管局", kind="bureau", parent_id=root_department.pk
+    )
     make_user("handler", jurisdiction=jurisdiction, department=street, username="in_street")
     make_user("handler", jurisdiction=jurisdiction, department=community, username="in_community")
     make_user("handler", jurisdiction=jurisdiction, department=other, username="elsewhere")
 
     def seen(api):
         return {p["username"] for p in api.get("org/people").json()} & {
-            "in_street", "in_community", "elsewhere"}
+            "in_street",
+            "in_community",
+            "elsewhere",
+        }
 
     assert seen(api_as("leader", jurisdiction=jurisdiction, department=root_department)) == {
-        "in_street", "in_community", "elsewhere"}
-    assert seen(api_as("data_officer", jurisdiction=jurisdiction, department=street)) == {"in_street", "in_community"}
+        "in_street",
+        "in_community",
+        "elsewhere",
+    }
+    assert seen(api_as("data_officer", jurisdiction=jurisdiction, department=street)) == {
+        "in_street",
+        "in_community",
+    }
     assert seen(api_as("handler", jurisdiction=jurisdiction, department=street)) == {"in_street"}
 
 
-def test_person_out_of_scope_is_not_found_rather_than_forbidden(api_as, make_user, jurisdiction, root_department):
+def test_person_out_of_scope_is_not_found_rather_than_forbidden(
+    api_as, make_user, jurisdiction, root_department
+):
     from zhiguan.org.permissions import Actor
     from zhiguan.org.services import create_department
 
@@ -143,8 +203,12 @@ def test_person_out_of_scope_is_not_found_rather_than_forbidden(api_as, make_use
     # A dispatcher-like role scoped to its own department cannot reach people of another department.
     from zhiguan.org.models import Role
 
-    Role.objects.create(code="dept_dispatcher", name="部门派遣", data_scope="department",
-                        permissions=["person.view", "person.reveal"])
+    Role.objects.create(
+        code="dept_dispatcher",
+        name="部门派遣",
+        data_scope="department",
+        permissions=["person.view", "person.reveal"],
+    )
     api = api_as("dept_dispatcher", jurisdiction=jurisdiction, department=a)
     r = api.post(f"org/people/{target.pk}/reveal", {"reason": "x"})
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"

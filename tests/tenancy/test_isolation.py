@@ -25,11 +25,20 @@ MARK_A, MARK_B = "甲区标记", "乙区标记"
 def populate(jurisdiction, mark: str) -> dict[str, int]:
     """Records of every kind in one jurisdiction, through the services; returns ids by kind."""
     actor = Actor.system(jurisdiction)
-    root = create_department(actor=actor, code=f"ROOT-{jurisdiction.code}", name=f"{mark}政府", kind="district")
-    dept = create_department(actor=actor, code=f"D-{jurisdiction.code}", name=f"{mark}城管局", kind="bureau",
-                             parent_id=root.pk)
-    person = create_person(actor=actor, username=f"p{jurisdiction.code}", full_name=f"{mark}人员",
-                           password="Long-enough-pw-1", role_codes=["handler"], department_id=dept.pk)
+    root = create_department(
+        actor=actor, code=f"ROOT-{jurisdiction.code}", name=f"{mark}政府", kind="district"
+    )
+    dept = create_department(
+        actor=actor, code=f"D-{jurisdiction.code}", name=f"{mark}城管局", kind="bureau", parent_id=root.pk
+    )
+    person = create_person(
+        actor=actor,
+        username=f"p{jurisdiction.code}",
+        full_name=f"{mark}人员",
+        password="Long-enough-pw-1",
+        role_codes=["handler"],
+        department_id=dept.pk,
+    )
     client = create_client(actor=actor, name=f"{mark}热线", kind="channel", scopes=["department.view"])
     ids = {"department": dept.pk, "person": person.pk, "client": client.pk}
     for extra in EXTRA_POPULATORS:
@@ -57,8 +66,9 @@ def _get_routes() -> list[str]:
 def two_districts(jurisdiction, other_jurisdiction, make_user):
     ids_a = populate(jurisdiction, MARK_A)
     ids_b = populate(other_jurisdiction, MARK_B)
-    admin = make_user("admin", jurisdiction=jurisdiction,
-                      department=Department.objects.get(code=f"D-{jurisdiction.code}"))
+    admin = make_user(
+        "admin", jurisdiction=jurisdiction, department=Department.objects.get(code=f"D-{jurisdiction.code}")
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(admin)
     return client, ids_a, ids_b
@@ -94,8 +104,9 @@ def test_detail_endpoints_answer_404_for_another_jurisdictions_ids(two_districts
         response = client.get(path)
         assert response.status_code == 404, (path, response.status_code)
         assert response.json()["error"]["code"] == "not_found"
-    r = client.post(f"/api/v1/org/people/{ids_b['person']}/reveal", data={"reason": "x"},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/v1/org/people/{ids_b['person']}/reveal", data={"reason": "x"}, content_type="application/json"
+    )
     assert r.status_code == 404
 
 

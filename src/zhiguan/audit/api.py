@@ -32,7 +32,9 @@ class AuditFilter(Schema):
     limit: int = 100
 
 
-@router.get("/records", response=list[AuditOut], summary="Audit log, newest first (keyset paging by before_id)")
+@router.get(
+    "/records", response=list[AuditOut], summary="Audit log, newest first (keyset paging by before_id)"
+)
 def list_records(request: HttpRequest, filters: Query[AuditFilter]) -> object:
     qs = restrict(request.auth, AuditRecord.objects.all(), "audit.view")
     for name in ("action", "object_type", "object_id"):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
-import json
 
 from zhiguan.audit.middleware import current_request
 from zhiguan.audit.models import AuditRecord
@@ -34,7 +34,9 @@ def record(
     """Append one audit record: who (from the actor), when, what, before → after, from where (the request)."""
     ctx = current_request.get()
     if jurisdiction_id is None:
-        jurisdiction_id = actor.jurisdiction.pk if actor is not None else getattr(target, "jurisdiction_id", None)
+        jurisdiction_id = (
+            actor.jurisdiction.pk if actor is not None else getattr(target, "jurisdiction_id", None)
+        )
     return AuditRecord.objects.create(
         jurisdiction_id=jurisdiction_id,
         actor_user=actor.user if actor is not None else None,

@@ -32,7 +32,9 @@ def build_demo(*, data_dir: Path | None, log: Any = print) -> Jurisdiction:
         geo = build_demo_geography(actor=actor, data_dir=data_dir)
         log(f"  geography: {geo}")
         communities: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for area in Area.objects.filter(jurisdiction=jurisdiction, level="community").select_related("parent"):
+        for area in Area.objects.filter(jurisdiction=jurisdiction, level="community").select_related(
+            "parent"
+        ):
             communities[area.parent.code].append((area.code, area.name))
         departments = build_demo_org(actor=actor, communities=communities)
         log(f"  departments: {len(departments)}")

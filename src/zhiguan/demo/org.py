@@ -72,32 +72,58 @@ PEOPLE = [
 
 
 @transaction.atomic
-def build_demo_org(*, actor: Actor, communities: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, Department]:
+def build_demo_org(
+    *, actor: Actor, communities: dict[str, list[tuple[str, str]]] | None = None
+) -> dict[str, Department]:
     """Create the department tree and one or more people for every built-in role.
 
     `communities` maps a street code to (community code, community name) pairs, so that the
     community departments match the community areas of the demo geography.
     """
     depts: dict[str, Department] = {}
-    depts["GOV"] = create_department(actor=actor, code="GOV", name="钱塘区人民政府", kind=DepartmentKind.DISTRICT,
-                                     duty_phone="0571-86910001")
+    depts["GOV"] = create_department(
+        actor=actor,
+        code="GOV",
+        name="钱塘区人民政府",
+        kind=DepartmentKind.DISTRICT,
+        duty_phone="0571-86910001",
+    )
     for code, name, phone in BUREAUS:
-        depts[code] = create_department(actor=actor, code=code, name=name, kind=DepartmentKind.BUREAU,
-                                        parent_id=depts["GOV"].pk, duty_phone=phone)
+        depts[code] = create_department(
+            actor=actor,
+            code=code,
+            name=name,
+            kind=DepartmentKind.BUREAU,
+            parent_id=depts["GOV"].pk,
+            duty_phone=phone,
+        )
     for code, name in STREETS:
-        depts[code] = create_department(actor=actor, code=code, name=name, kind=DepartmentKind.STREET,
-                                        parent_id=depts["GOV"].pk)
+        depts[code] = create_department(
+            actor=actor, code=code, name=name, kind=DepartmentKind.STREET, parent_id=depts["GOV"].pk
+        )
         for c_code, c_name in (communities or {}).get(code, []):
-            depts[c_code] = create_department(actor=actor, code=c_code, name=c_name, kind=DepartmentKind.COMMUNITY,
-                                              parent_id=depts[code].pk)
+            depts[c_code] = create_department(
+                actor=actor, code=c_code, name=c_name, kind=DepartmentKind.COMMUNITY, parent_id=depts[code].pk
+            )
     for code, name, phone in EXTERNAL:
-        depts[code] = create_department(actor=actor, code=code, name=name, kind=DepartmentKind.EXTERNAL,
-                                        parent_id=depts["GOV"].pk, duty_phone=phone)
+        depts[code] = create_department(
+            actor=actor,
+            code=code,
+            name=name,
+            kind=DepartmentKind.EXTERNAL,
+            parent_id=depts["GOV"].pk,
+            duty_phone=phone,
+        )
     roles = {r.code: r for r in Role.objects.all()}
     for i, (username, full_name, role_codes, dept_code) in enumerate(PEOPLE):
         user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, full_name=full_name, jurisdiction=actor.jurisdiction,
-            department=depts[dept_code], mobile=f"1381234{5600 + i:04d}", is_staff=username == "admin",
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            jurisdiction=actor.jurisdiction,
+            department=depts[dept_code],
+            mobile=f"1381234{5600 + i:04d}",
+            is_staff=username == "admin",
             is_superuser=username == "admin",
         )
         user.roles.set([roles[c] for c in role_codes])

@@ -49,8 +49,13 @@ def _me(request: HttpRequest, actor: Actor) -> dict:
     }
 
 
-@auth_router.post("/login", auth=None, response=MeOut, throttle=[AnonRateThrottle("30/m")],
-                  summary="Log in with user name and password (locked after repeated failures)")
+@auth_router.post(
+    "/login",
+    auth=None,
+    response=MeOut,
+    throttle=[AnonRateThrottle("30/m")],
+    summary="Log in with user name and password (locked after repeated failures)",
+)
 def login_view(request: HttpRequest, payload: LoginIn) -> dict:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -59,7 +64,8 @@ def login_view(request: HttpRequest, payload: LoginIn) -> dict:
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         raise RateLimited(
             _("Too many failed log-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            code="login_locked", retry_after_minutes=minutes,
+            code="login_locked",
+            retry_after_minutes=minutes,
         )
     if user is None:
         raise NotAuthenticated(_("Wrong user name or password."), code="invalid_credentials")
@@ -84,8 +90,16 @@ def me_view(request: HttpRequest) -> dict:
 
 
 def _dept_out(d: Department) -> dict:
-    return {"id": d.pk, "parent_id": d.parent_id, "code": d.code, "name": d.name, "kind": d.kind,
-            "duty_phone": d.duty_phone, "active": d.active, "depth": d.path.count("/") - 2}
+    return {
+        "id": d.pk,
+        "parent_id": d.parent_id,
+        "code": d.code,
+        "name": d.name,
+        "kind": d.kind,
+        "duty_phone": d.duty_phone,
+        "active": d.active,
+        "depth": d.path.count("/") - 2,
+    }
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Department tree in depth-first order")
@@ -109,13 +123,18 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int,
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
 def update_department(request: HttpRequest, department_id: int, payload: DepartmentPatch) -> dict:
-    return _dept_out(services.update_department(actor=request.auth, department_id=department_id, **payload.dict()))
+    return _dept_out(
+        services.update_department(actor=request.auth, department_id=department_id, **payload.dict())
+    )
 
 
 @router.post("/departments/{department_id}/move", response=DepartmentOut)
 def move_department(request: HttpRequest, department_id: int, payload: DepartmentMoveIn) -> dict:
     dept = services.move_department(
-        actor=request.auth, department_id=department_id, new_parent_id=payload.parent_id, reason=payload.reason
+        actor=request.auth,
+        department_id=department_id,
+        new_parent_id=payload.parent_id,
+        reason=payload.reason,
     )
     return _dept_out(dept)
 
@@ -132,16 +151,28 @@ def set_department_active(request: HttpRequest, department_id: int, payload: Dep
 def department_history(request: HttpRequest, department_id: int) -> list[dict]:
     dept = get_or_404(request.auth, Department.objects.all(), "department.view", pk=department_id)
     return [
-        {"kind": c.kind, "at": c.at, "actor": str(c.actor) if c.actor else None, "before": c.before,
-         "after": c.after, "reason": c.reason}
+        {
+            "kind": c.kind,
+            "at": c.at,
+            "actor": str(c.actor) if c.actor else None,
+            "before": c.before,
+            "after": c.after,
+            "reason": c.reason,
+        }
         for c in dept.history.select_related("actor")
     ]
 
 
 def _person_out(u: User) -> dict:
-    return {"id": u.pk, "username": u.username, "full_name": u.full_name, "department_id": u.department_id,
-            "roles": sorted(r.code for r in u.roles.all()), "mobile_masked": services.mask_phone(u.mobile),
-            "is_active": u.is_active}
+    return {
+        "id": u.pk,
+        "username": u.username,
+        "full_name": u.full_name,
+        "department_id": u.department_id,
+        "roles": sorted(r.code for r in u.roles.all()),
+        "mobile_masked": services.mask_phone(u.mobile),
+        "is_active": u.is_active,
+    }
 
 
 @router.get("/people", response=list[PersonOut])
@@ -180,7 +211,9 @@ def create_client(request: HttpRequest, payload: ClientIn) -> tuple[int, object]
 
 @router.post("/clients/{client_id}/tokens", response={201: TokenOut}, summary="Issue a token (shown once)")
 def issue_token(request: HttpRequest, client_id: int, payload: TokenIn) -> tuple[int, dict]:
-    token, plain = services.issue_token(actor=request.auth, client_id=client_id, expires_at=payload.expires_at)
+    token, plain = services.issue_token(
+        actor=request.auth, client_id=client_id, expires_at=payload.expires_at
+    )
     return 201, {"prefix": token.prefix, "token": plain, "expires_at": token.expires_at}
 
 

@@ -53,7 +53,9 @@ class SessionActorAuth(SessionAuth):
         return Actor.for_user(user)  # type: ignore[arg-type]
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What django-axes answers once a (username, address) pair is locked out."""
     from django.conf import settings
 

@@ -11,7 +11,9 @@ from zhiguan.tenancy.models import Jurisdiction, TenantModel
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|1\d{4,5})$",
-    _("Enter a mainland mobile number (11 digits), a landline with area code, or a service number such as 12345."),
+    _(
+        "Enter a mainland mobile number (11 digits), a landline with area code, or a service number such as 12345."
+    ),
 )
 
 
@@ -26,7 +28,9 @@ class DepartmentKind(models.TextChoices):
 class Department(TenantModel):
     """A node of the department tree: district → bureaus and streets → communities."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=64)
     kind = models.CharField(_("type"), max_length=16, choices=DepartmentKind.choices)
@@ -35,7 +39,12 @@ class Department(TenantModel):
     # Materialised path "/1/7/23/" so that "own department and below" is one prefix filter.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     leader = models.ForeignKey(
-        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("leader")
+        "org.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("leader"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,7 +55,9 @@ class Department(TenantModel):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "code"], name="department_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "code"], name="department_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -103,10 +114,20 @@ class User(AbstractUser):
     """A member of staff. Log-in name is `username`; `full_name` is the Chinese name as written."""
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("jurisdiction")
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("jurisdiction"),
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("department")
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("department"),
     )
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True, validators=[phone_validator])
@@ -143,7 +164,9 @@ class ApiClient(TenantModel):
     class Meta:
         verbose_name = _("API client")
         verbose_name_plural = _("API clients")
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="api_client_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="api_client_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name

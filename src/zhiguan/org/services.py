@@ -47,7 +47,9 @@ def _validate_phone(value: str, field: str) -> None:
         raise InvalidInput(exc.messages[0], field=field) from exc
 
 
-def _record_change(dept: Department, *, actor: Actor, kind: str, before: dict, after: dict, reason: str = "") -> None:
+def _record_change(
+    dept: Department, *, actor: Actor, kind: str, before: dict, after: dict, reason: str = ""
+) -> None:
     DepartmentChange.objects.create(
         jurisdiction_id=dept.jurisdiction_id,
         department=dept,
@@ -80,12 +82,20 @@ def create_department(
         raise InvalidInput(_("Unknown department type."), field="kind", allowed=list(DepartmentKind.values))
     _validate_phone(duty_phone, "duty_phone")
     if not code.strip() or not name.strip():
-        raise InvalidInput(_("A department needs a code and a name."), field="code" if not code.strip() else "name")
-    parent = get_or_404(actor, Department.objects.all(), "department.manage", pk=parent_id) if parent_id else None
+        raise InvalidInput(
+            _("A department needs a code and a name."), field="code" if not code.strip() else "name"
+        )
+    parent = (
+        get_or_404(actor, Department.objects.all(), "department.manage", pk=parent_id) if parent_id else None
+    )
     if Department.objects.filter(jurisdiction=actor.jurisdiction, code=code).exists():
         raise Conflict(_("Another department already has this code."), code="duplicate_code", field="code")
     dept = Department.objects.create(
-        jurisdiction=actor.jurisdiction, parent=parent, code=code.strip(), name=name.strip(), kind=kind,
+        jurisdiction=actor.jurisdiction,
+        parent=parent,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
         duty_phone=duty_phone,
     )
     _set_path(dept)
@@ -100,7 +110,12 @@ def _dept_state(dept: Department) -> dict[str, Any]:
 
 @transaction.atomic
 def update_department(
-    *, actor: Actor, department_id: int, name: str | None = None, duty_phone: str | None = None, reason: str = ""
+    *,
+    actor: Actor,
+    department_id: int,
+    name: str | None = None,
+    duty_phone: str | None = None,
+    reason: str = "",
 ) -> Department:
     """Rename a department or change its duty phone; the old values stay in its history."""
     dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
@@ -118,21 +133,29 @@ def update_department(
 
 
 @transaction.atomic
-def move_department(*, actor: Actor, department_id: int, new_parent_id: int | None, reason: str = "") -> Department:
+def move_department(
+    *, actor: Actor, department_id: int, new_parent_id: int | None, reason: str = ""
+) -> Department:
     """Move a department (and everything below it) under another parent. A node cannot move under itself."""
     dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
     parent = (
-        get_or_404(actor, Department.objects.all(), "department.manage", pk=new_parent_id) if new_parent_id else None
+        get_or_404(actor, Department.objects.all(), "department.manage", pk=new_parent_id)
+        if new_parent_id
+        else None
     )
     if parent is not None and parent.path.startswith(dept.path):
-        raise InvalidInput(_("A department cannot move under itself or its own sub-department."), field="parent_id")
+        raise InvalidInput(
+            _("A department cannot move under itself or its own sub-department."), field="parent_id"
+        )
     before = _dept_state(dept)
     old_path = dept.path
     dept.parent = parent
     _set_path(dept)
     dept.save()
-    for child in Department.objects.filter(jurisdiction=dept.jurisdiction, path__startswith=old_path).exclude(pk=dept.pk):
-        child.path = dept.path + child.path[len(old_path):]
+    for child in Department.objects.filter(jurisdiction=dept.jurisdiction, path__startswith=old_path).exclude(
+        pk=dept.pk
+    ):
+        child.path = dept.path + child.path[len(old_path) :]
         child.save(update_fields=["path"])
     _record_change(dept, actor=actor, kind="moved", before=before, after=_dept_state(dept), reason=reason)
     return dept
@@ -177,10 +200,17 @@ def create_person(
         unknown = sorted(set(role_codes) - {r.code for r in roles})
         raise InvalidInput(_("Unknown role."), field="role_codes", unknown=unknown)
     department = (
-        get_or_404(actor, Department.objects.all(), "department.view", pk=department_id) if department_id else None
+        get_or_404(actor, Department.objects.all(), "department.view", pk=department_id)
+        if department_id
+        else None
     )
-    user = User(username=username, full_name=full_name, jurisdiction=actor.jurisdiction, department=department,
-                mobile=mobile)
+    user = User(
+        username=username,
+        full_name=full_name,
+        jurisdiction=actor.jurisdiction,
+        department=department,
+        mobile=mobile,
+    )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -189,8 +219,15 @@ def create_person(
     user.save()
     user.roles.set(roles)
     audit.record(
-        actor=actor, action="person.created", target=user,
-        after={"username": username, "full_name": full_name, "department": department_id, "roles": sorted(role_codes)},
+        actor=actor,
+        action="person.created",
+        target=user,
+        after={
+            "username": username,
+            "full_name": full_name,
+            "department": department_id,
+            "roles": sorted(role_codes),
+        },
     )
     return user
 
@@ -209,7 +246,9 @@ def reveal_person(*, actor: Actor, person_id: int, reason: str) -> dict[str, str
     if not reason.strip():
         raise InvalidInput(_("Say why you need to see this."), field="reason")
     person = get_or_404(actor, User.objects.all(), "person.view", pk=person_id)
-    audit.record(actor=actor, action="person.revealed", target=person, after={"fields": ["mobile"]}, note=reason)
+    audit.record(
+        actor=actor, action="person.revealed", target=person, after={"fields": ["mobile"]}, note=reason
+    )
     return {"mobile": person.mobile}
 
 
@@ -222,8 +261,12 @@ def create_client(*, actor: Actor, name: str, kind: str, scopes: list[str]) -> A
         raise InvalidInput(_("Unknown scope."), field="scopes", unknown=unknown)
     if ApiClient.objects.filter(jurisdiction=actor.jurisdiction, name=name).exists():
         raise Conflict(_("Another client already has this name."), code="duplicate_name", field="name")
-    client = ApiClient.objects.create(jurisdiction=actor.jurisdiction, name=name, kind=kind, scopes=sorted(set(scopes)))
-    audit.record(actor=actor, action="client.created", target=client, after={"kind": kind, "scopes": client.scopes})
+    client = ApiClient.objects.create(
+        jurisdiction=actor.jurisdiction, name=name, kind=kind, scopes=sorted(set(scopes))
+    )
+    audit.record(
+        actor=actor, action="client.created", target=client, after={"kind": kind, "scopes": client.scopes}
+    )
     return client
 
 
@@ -236,9 +279,15 @@ def issue_token(*, actor: Actor, client_id: int, expires_at: datetime | None = N
     prefix = secrets.token_hex(4)
     plain = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        jurisdiction=actor.jurisdiction, client=client, prefix=prefix, key_hash=hash_token(plain), expires_at=expires_at
+        jurisdiction=actor.jurisdiction,
+        client=client,
+        prefix=prefix,
+        key_hash=hash_token(plain),
+        expires_at=expires_at,
     )
-    audit.record(actor=actor, action="token.issued", target=client, after={"prefix": prefix, "expires_at": expires_at})
+    audit.record(
+        actor=actor, action="token.issued", target=client, after={"prefix": prefix, "expires_at": expires_at}
+    )
     return token, plain
 
 
@@ -246,7 +295,9 @@ def issue_token(*, actor: Actor, client_id: int, expires_at: datetime | None = N
 def revoke_token(*, actor: Actor, prefix: str) -> ApiToken:
     """Revoke a token at once; requests carrying it are refused from now on."""
     require(actor, "client.manage")
-    token = ApiToken.objects.select_for_update().filter(jurisdiction=actor.jurisdiction, prefix=prefix).first()
+    token = (
+        ApiToken.objects.select_for_update().filter(jurisdiction=actor.jurisdiction, prefix=prefix).first()
+    )
     if token is None:
         raise NotFound()
     if token.revoked_at is None:

@@ -12,7 +12,9 @@ admin_code_validator = RegexValidator(r"^\d{6}$", _("An administrative code has 
 class Jurisdiction(models.Model):
     """A district (区/县) running on this installation, named by its administrative division code."""
 
-    code = models.CharField(_("administrative code"), max_length=6, unique=True, validators=[admin_code_validator])
+    code = models.CharField(
+        _("administrative code"), max_length=6, unique=True, validators=[admin_code_validator]
+    )
     name = models.CharField(_("name"), max_length=64)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

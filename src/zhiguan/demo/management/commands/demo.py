@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the demo district (钱塘区) with real geography, departments, people and taxonomy."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when a jurisdiction already exists")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when a jurisdiction already exists"
+        )
 
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         if Jurisdiction.objects.exists():
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         if data_dir:
             self.stdout.write(f"Loading the demo district with real data from {data_dir}")
         else:
-            self.stdout.write("Real data not found (../shared/data or $ZHIGUAN_DEMO_DATA): generated content only")
+            self.stdout.write(
+                "Real data not found (../shared/data or $ZHIGUAN_DEMO_DATA): generated content only"
+            )
         build_demo(data_dir=data_dir, log=self.stdout.write)
         print_logins(self.stdout.write)
 

@@ -20,8 +20,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: str, workers: str, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         print_logins(self.stdout.write)
-        self.stdout.write(f"Zhiguan is serving on http://{host}:{port}/  (API docs: /api/v1/docs, admin: /admin/)")
+        self.stdout.write(
+            f"Zhiguan is serving on http://{host}:{port}/  (API docs: /api/v1/docs, admin: /admin/)"
+        )
         sys.stdout.flush()
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-        os.execv(gunicorn, [gunicorn, "zhiguan.wsgi:application", "--bind", f"{host}:{port}", "--workers", workers,
-                            "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"])
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "zhiguan.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                workers,
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+        )
