@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	DATABASE_URL= $(BIN)/zhiguan makemigrations --check --dry-run -v0
+	DATABASE_URL= $(BIN)/mypy $(wildcard src/zhiguan/*/services.py src/zhiguan/*/workflow.py) src/zhiguan/org/permissions.py
 
 test-sqlite: install
 	DATABASE_URL= $(BIN)/pytest

@@ -52,7 +52,8 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
 }
 
 # Wider first: an actor holding an action through several roles gets the widest scope.
-_SCOPE_ORDER = [DataScope.JURISDICTION, DataScope.DEPARTMENT_TREE, DataScope.DEPARTMENT, DataScope.SELF]
+_SCOPE_ORDER: list[str] = [DataScope.JURISDICTION, DataScope.DEPARTMENT_TREE, DataScope.DEPARTMENT, DataScope.SELF]
+_WHOLE: str = DataScope.JURISDICTION.value
 
 
 @dataclass(frozen=True)
@@ -86,27 +87,28 @@ class Actor:
     @classmethod
     def for_user(cls, user: User) -> Actor | None:
         """The actor of a logged-in person; None when the person has no jurisdiction (cannot use the API)."""
-        if user.jurisdiction_id is None or not user.is_active:
+        jurisdiction = user.jurisdiction
+        if jurisdiction is None or not user.is_active:
             return None
         grants: dict[str, str] = {}
         if user.is_superuser:
-            grants = dict.fromkeys(ACTIONS, DataScope.JURISDICTION)
+            grants = dict.fromkeys(ACTIONS, _WHOLE)
         for role in user.roles.all():
             for action in role.permissions:
                 current = grants.get(action)
                 if current is None or _SCOPE_ORDER.index(role.data_scope) < _SCOPE_ORDER.index(current):
                     grants[action] = role.data_scope
-        return cls(jurisdiction=user.jurisdiction, grants=grants, user=user, department=user.department)
+        return cls(jurisdiction=jurisdiction, grants=grants, user=user, department=user.department)
 
     @classmethod
     def for_client(cls, client: ApiClient) -> Actor:
-        grants = {a: DataScope.JURISDICTION for a in client.scopes if a in ACTIONS}
+        grants = {a: _WHOLE for a in client.scopes if a in ACTIONS}
         return cls(jurisdiction=client.jurisdiction, grants=grants, client=client)
 
     @classmethod
     def system(cls, jurisdiction: Jurisdiction) -> Actor:
         """The platform itself (demo loader, periodic jobs): every action, whole jurisdiction."""
-        return cls(jurisdiction=jurisdiction, grants=dict.fromkeys(ACTIONS, DataScope.JURISDICTION))
+        return cls(jurisdiction=jurisdiction, grants=dict.fromkeys(ACTIONS, _WHOLE))
 
 
 def require(actor: Actor, action: str) -> None:
