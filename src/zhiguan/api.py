@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -120,6 +121,14 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
     )
 
 
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A unique constraint caught a race the service's own check could not see (two requests at once).
+    return error_response(
+        request, status=409, code="conflict", message=_("This conflicts with a record saved at the same moment.")
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = HTTP_CODES.get(exc.status_code, "bad_request")
@@ -142,6 +151,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def mount_routers() -> None:
     from zhiguan.audit.api import router as audit_router
+    from zhiguan.cases.api import router as cases_router
     from zhiguan.geo.api import router as geo_router
     from zhiguan.org.api import auth_router
     from zhiguan.org.api import router as org_router
@@ -156,6 +166,7 @@ def mount_routers() -> None:
     api.add_router("/geo", geo_router)
     api.add_router("/workdays", workdays_router)
     api.add_router("/taxonomy", taxonomy_router)
+    api.add_router("/cases", cases_router)
 
 
 mount_routers()

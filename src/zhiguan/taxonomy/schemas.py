@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+# Numbers are not bounded here on purpose: the service rejects them with the stable code
+# `invalid_profile`, which a client can act on, rather than a generic validation error.
+
+
+class ProfileOut(Schema):
+    id: int
+    code: str
+    name: str
+    accept_hours: float
+    handle_days: int
+    callback_days: int
+    urgent_accept_hours: float
+    urgent_handle_days: int
+    active: bool
+
+
+class ProfileIn(Schema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=64)
+    accept_hours: float
+    handle_days: int
+    callback_days: int
+    urgent_accept_hours: float | None = None
+    urgent_handle_days: int | None = None
+
+
+class ProfilePatch(Schema):
+    name: str | None = Field(None, max_length=64)
+    accept_hours: float | None = None
+    handle_days: int | None = None
+    callback_days: int | None = None
+    urgent_accept_hours: float | None = None
+    urgent_handle_days: int | None = None
+    active: bool | None = None
+
+
+class CategoryOut(Schema):
+    id: int
+    parent_id: int | None
+    level: int
+    code: str
+    name: str
+    path_name: str
+    pinyin_initials: str
+    priority: str
+    default_lead_department_id: int | None
+    deadline_profile_id: int | None
+    sort_order: int
+    retired: bool
+    retired_at: datetime | None
+
+
+class DepartmentRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class CategoryDetail(CategoryOut):
+    effective_profile: ProfileOut | None
+    effective_lead_department: DepartmentRef | None
+
+
+class CategoryNode(Schema):
+    id: int
+    code: str
+    name: str
+    level: int
+    retired: bool
+    children: list[CategoryNode]
+
+
+class SearchHit(Schema):
+    id: int
+    parent_id: int | None
+    level: int
+    code: str
+    name: str
+    path_name: str
+    is_leaf: bool
+
+
+class CategoryIn(Schema):
+    name: str = Field(max_length=64)
+    parent_id: int | None = None
+    code: str | None = Field(None, max_length=32)
+    default_lead_department_id: int | None = None
+    priority: str = "normal"
+    deadline_profile_id: int | None = None
+    sort_order: int | None = None
+
+
+class CategoryPatch(Schema):
+    """Only the fields sent are changed; null clears the lead department or the profile."""
+
+    name: str | None = Field(None, max_length=64)
+    parent_id: int | None = None
+    default_lead_department_id: int | None = None
+    priority: str | None = None
+    deadline_profile_id: int | None = None
+    sort_order: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=255)
+
+
+class ImportOut(Schema):
+    rows: int
+    level1: int
+    level2: int
+    level3: int
+    existing: int
+    skipped_retired: int
+    unmatched_lead_codes: int
