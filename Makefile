@@ -52,7 +52,7 @@ bench: install
 	$(BIN)/python -m bench
 
 messages: install
-	cd src/zhiguan && ../../$(BIN)/zhiguan makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/zhiguan compilemessages -l zh_Hans
+	cd src/zhiguan && ../../$(BIN)/zhiguan makemessages -l zh_Hans --no-obsolete --no-location && ../../$(BIN)/zhiguan compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -39,6 +39,13 @@ taxonomy.view       Y               Y          Y          Y       Y         Y   
 taxonomy.manage     .               .          .          .       .         .      .            Y
 calendar.view       Y               Y          Y          Y       Y         Y      Y            Y
 calendar.manage     .               .          .          .       .         .      .            Y
+case.view           Y               Y          Y          Y       Y         Y      .            Y
+case.create         Y               Y          Y          .       Y         .      .            Y
+case.act            Y               Y          Y          Y       Y         .      .            Y
+case.reveal         Y               Y          Y          .       .         .      .            Y
+case.export         .               Y          Y          .       .         Y      .            Y
+routing.view        Y               Y          Y          .       .         Y      .            Y
+routing.manage      .               .          Y          .       .         .      .            Y
 """
 
 
@@ -95,7 +102,51 @@ def _probe(api, action: str, ctx: dict):
     if action == "calendar.view":
         return api.get("workdays/status")
     if action == "calendar.manage":
-        return api.put("workdays/office-hours", {"periods": [["08:30", "12:00"], ["13:30", "17:30"]]})
+        return api.put(
+            "workdays/office-hours",
+            {"periods": [{"start": "08:30", "end": "12:00"}, {"start": "13:30", "end": "17:30"}]},
+        )
+    if action.startswith(("case.", "routing.")):
+        return _probe_case(api, action, ctx, n)
+    raise AssertionError(f"no probe for {action}")
+
+
+def _case_ctx(api, ctx: dict) -> dict:
+    """A category and a registered case, made once per test through the real services."""
+    if "case" not in ctx:
+        from zhiguan.cases.intake import create_case
+        from zhiguan.org.permissions import Actor
+        from zhiguan.taxonomy.services import create_category
+
+        system = Actor.system(api.user.jurisdiction)
+        ctx["category"] = create_category(actor=system, name="市容环境")
+        ctx["case"], _ = create_case(actor=system, request_type="complaint", channel="hotline",
+                                     category_id=ctx["category"].pk, description="占道经营",
+                                     reporters=[{"name": "王五", "phone": "13812345678"}])
+    return ctx
+
+
+def _probe_case(api, action: str, ctx: dict, n: int):
+    import io
+
+    ctx = _case_ctx(api, ctx)
+    if action == "case.view":
+        return api.get("cases")
+    if action == "case.create":
+        return api.post("cases", {"request_type": "complaint", "channel": "web", "category_id": ctx["category"].pk,
+                                  "description": f"投诉{n}", "reporters": [{"name": "张三"}]})
+    if action == "case.act":
+        photo = io.BytesIO(b"\xff\xd8\xff\xe0jpeg")
+        photo.name = "p.jpg"
+        return api.client.post("/api/v1/cases/attachments", {"file": photo}, headers=api.headers)
+    if action == "case.reveal":
+        return api.post(f"cases/{ctx['case'].number}/reporters/reveal", {"reason": "回访联系"})
+    if action == "case.export":
+        return api.get("cases/export")
+    if action == "routing.view":
+        return api.post("cases/routing/dry-run", {"category_id": ctx["category"].pk})
+    if action == "routing.manage":
+        return api.post("cases/routing/rules", {"name": f"规则{n}", "lead_department_id": ctx["colleague"].department_id})
     raise AssertionError(f"no probe for {action}")
 
 
