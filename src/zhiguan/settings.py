@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhiguan.geo",
     "zhiguan.workdays",
     "zhiguan.taxonomy",
+    "zhiguan.cases",
     "zhiguan.demo",
 ]
 
@@ -154,6 +155,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The web console (web/), built by `make web` into web/dist and collected under /static/console/.
+ZHIGUAN_WEB_DIST = Path(os.environ.get("ZHIGUAN_WEB_DIST", PACKAGE_DIR.parent.parent / "web" / "dist")).resolve()
+STATICFILES_DIRS = [("console", ZHIGUAN_WEB_DIST)] if ZHIGUAN_WEB_DIST.is_dir() else []
+# Map background tiles, e.g. an intranet tile server "http://tiles.local/{z}/{x}/{y}.png"; empty: none
+# (the console draws the district's own areas on a plain background and loads nothing from outside).
+ZHIGUAN_MAP_TILE_URL = os.environ.get("ZHIGUAN_MAP_TILE_URL", "")
 MEDIA_ROOT = VAR_DIR / "media"
 
 REDIS_URL = os.environ.get("ZHIGUAN_REDIS_URL", "")
@@ -170,6 +177,16 @@ CELERY_TASK_ALWAYS_EAGER = _env_bool(
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Periodic jobs. With a broker, run `celery -A zhiguan beat`; in the embedded default `zhiguan serve`
+# runs the same schedule in-process.
+CELERY_BEAT_SCHEDULE = {
+    "cases-sweep-warnings": {"task": "cases.sweep_warning_levels", "schedule": 300.0},
+}
+
+# Case rules a district may tune.
+ZHIGUAN_CASE_YELLOW_SHARE = float(os.environ.get("ZHIGUAN_CASE_YELLOW_SHARE", "0.75"))
+ZHIGUAN_CASE_MAX_EXTENSIONS = int(os.environ.get("ZHIGUAN_CASE_MAX_EXTENSIONS", "2"))
+ZHIGUAN_CASE_MAX_EXTENSION_DAYS = int(os.environ.get("ZHIGUAN_CASE_MAX_EXTENSION_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

@@ -1,3 +1,30 @@
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from zhiguan.geo import queries, services
+from zhiguan.geo.crs import WGS84
+from zhiguan.geo.schemas import AreaOut, ImportIn, ImportOut, LocationOut
+
 router = Router(tags=["geo"])
+
+
+@router.post("/import", response=ImportOut, summary="Import streets, communities or grids from GeoJSON")
+def import_areas(request: HttpRequest, payload: ImportIn) -> services.ImportResult:
+    return services.import_geojson(actor=request.auth, **payload.model_dump())  # type: ignore[attr-defined]
+
+
+@router.get("/areas", response=list[AreaOut], summary="List areas (without boundaries)")
+def list_areas(request: HttpRequest, level: str | None = None, parent_id: int | None = None) -> Any:
+    return queries.areas(actor=request.auth, level=level, parent_id=parent_id)  # type: ignore[attr-defined]
+
+
+@router.get("/areas.geojson", response=dict, summary="Areas as a GeoJSON FeatureCollection (for the map)")
+def areas_geojson(request: HttpRequest, level: str | None = None, crs: str = WGS84) -> dict:
+    return queries.areas_geojson(actor=request.auth, level=level, crs=crs)  # type: ignore[attr-defined]
+
+
+@router.get("/locate", response=LocationOut, summary="The street, community and grid of a point")
+def locate(request: HttpRequest, lng: float, lat: float, crs: str = WGS84) -> services.Location:
+    return services.locate_for(actor=request.auth, lng=lng, lat=lat, crs=crs)  # type: ignore[attr-defined]

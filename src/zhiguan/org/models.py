@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiguan.tenancy.models import Jurisdiction, TenantModel
 
 phone_validator = RegexValidator(
-    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|1\d{4,5})$",
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[19]\d{4,5})$",
     _(
         "Enter a mainland mobile number (11 digits), a landline with area code, or a service number such as 12345."
     ),

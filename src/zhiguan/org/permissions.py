@@ -35,18 +35,29 @@ ACTIONS: dict[str, str] = {
     "taxonomy.manage": "edit and retire categories and deadline profiles",
     "calendar.view": "see the working-day calendar and compute deadlines",
     "calendar.manage": "override holidays and office hours",
+    "case.view": "see cases, their timelines and attachments",
+    "case.create": "register cases",
+    "case.act": "perform workflow actions on cases (the workflow table decides which)",
+    "case.reveal": "reveal the masked personal data of a case's reporters",
+    "case.export": "export case lists as CSV or Excel",
+    "routing.view": "see routing rules and try where a case would go",
+    "routing.manage": "create and revise routing rules",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "taxonomy.view", "calendar.view"]
+_CASE_DESK = ["case.view", "case.create", "case.act", "case.reveal", "routing.view"]
 
 # code: (Chinese name, data scope, actions). The administrator has every action.
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
-    "intake_operator": ("受理员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view"]),
-    "dispatcher": ("派遣员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "person.reveal"]),
-    "supervisor": ("督办员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "person.reveal"]),
-    "handler": ("承办人员", DataScope.DEPARTMENT, [*_VIEW_BASICS, "person.view"]),
-    "inspector": ("监督员", DataScope.SELF, [*_VIEW_BASICS]),
-    "leader": ("领导", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", "audit.view"]),
+    "intake_operator": ("受理员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", *_CASE_DESK]),
+    "dispatcher": ("派遣员", DataScope.JURISDICTION,
+                   [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export"]),
+    "supervisor": ("督办员", DataScope.JURISDICTION,
+                   [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export", "routing.manage"]),
+    "handler": ("承办人员", DataScope.DEPARTMENT, [*_VIEW_BASICS, "person.view", "case.view", "case.act"]),
+    "inspector": ("监督员", DataScope.SELF, [*_VIEW_BASICS, "case.view", "case.create", "case.act"]),
+    "leader": ("领导", DataScope.JURISDICTION,
+               [*_VIEW_BASICS, "person.view", "audit.view", "case.view", "case.export", "routing.view"]),
     "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage"]),
     "admin": ("系统管理员", DataScope.JURISDICTION, list(ACTIONS)),
 }

@@ -1,8 +1,12 @@
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -10,7 +14,7 @@ from zhiguan.demo.management.commands.demo import print_logins
 
 
 class Command(BaseCommand):
-    help = "Serve the platform (gunicorn) on HOST:PORT with its static files."
+    help = "Serve the platform (gunicorn) on HOST:PORT; in the embedded set-up also run the periodic jobs."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -25,8 +29,7 @@ class Command(BaseCommand):
         )
         sys.stdout.flush()
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-        os.execv(
-            gunicorn,
+        server = subprocess.Popen(
             [
                 gunicorn,
                 "zhiguan.wsgi:application",
@@ -40,5 +43,21 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "5",
-            ],
+            ]
         )
+        stop = threading.Event()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # No broker, so no beat: this process runs the schedule itself.
+            from zhiguan.periodic import start_in_thread
+
+            start_in_thread(stop)
+
+        def _stop(signum: int, frame: object) -> None:
+            stop.set()
+            server.terminate()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        code = server.wait()
+        stop.set()
+        raise SystemExit(code)

@@ -1,0 +1,245 @@
+"""HTTP API of cases: parse, call one service or query, return a schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Body, File, Query, Router
+from ninja.files import UploadedFile
+
+from zhiguan.cases import export, intake, queries, routing, services
+from zhiguan.cases.models import Case, RoutingRule
+from zhiguan.cases.schemas import (
+    AttachmentOut,
+    CaseIn,
+    CaseListFilter,
+    CaseOut,
+    CasePage,
+    DryRunIn,
+    EventOut,
+    RevealIn,
+    RouteOut,
+    RuleIn,
+    RuleOut,
+)
+from zhiguan.errors import InvalidInput
+from zhiguan.org.permissions import require, restrict
+from zhiguan.org.services import mask_phone
+
+router = Router(tags=["cases"])
+
+
+def _summary(case: Case) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "status": case.status,
+        "version": case.version,
+        "request_type": case.request_type,
+        "channel": case.channel,
+        "urgency": case.urgency,
+        "warning_level": case.warning_level,
+        "category_id": case.category_id,
+        "category_name": str(case.category),
+        "lead_department_id": case.lead_department_id,
+        "lead_department_name": case.lead_department.name if case.lead_department else None,
+        "street_id": case.street_id,
+        "grid_id": case.grid_id,
+        "address": case.address,
+        "description": case.description,
+        "created_at": case.created_at,
+    }
+
+
+def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
+    rule = case.routing_rule
+    return {
+        **_summary(case),
+        "external_ref": case.external_ref,
+        "lng": case.lng,
+        "lat": case.lat,
+        "community_id": case.community_id,
+        "h3_r9": case.h3_r9,
+        "routing_rule_id": rule.pk if rule else None,
+        "routing_rule_version": rule.version if rule else None,
+        "routing_reason": case.routing_reason,
+        "callback_result": case.callback_result,
+        "merged_into": case.merged_into.number if case.merged_into_id else None,
+        "return_count": case.return_count,
+        "rework_count": case.rework_count,
+        "reopen_count": case.reopen_count,
+        "extension_count": case.extension_count,
+        "extension_days": case.extension_days,
+        "closed_at": case.closed_at,
+        "reporters": [
+            {
+                "name": intake.mask_name(r.name),
+                "phone": mask_phone(r.phone) if r.phone else "",
+                "id_number": intake.mask_id_number(r.id_number),
+            }
+            for r in case.reporters.all()
+        ],
+        "tasks": [
+            {
+                "department_id": t.department_id,
+                "department_name": t.department.name,
+                "role": t.role,
+                "status": t.status,
+                "accept_due": t.accept_due,
+                "handle_due": t.handle_due,
+                "accepted_at": t.accepted_at,
+                "replied_at": t.replied_at,
+                "reply": t.reply,
+                "accept_late": t.accept_late,
+                "reply_late": t.reply_late,
+            }
+            for t in case.tasks.select_related("department")
+        ],
+        "deadlines": list(
+            case.deadlines.values(
+                "stage",
+                "started_at",
+                "due_at",
+                "explanation",
+                "warnings",
+                "active",
+                "paused_at",
+                "completed_at",
+                "met",
+            )
+        ),
+        "allowed_actions": services.allowed_actions(actor=request.auth, case=case),
+    }
+
+
+@router.post(
+    "",
+    response={200: CaseOut, 201: CaseOut},
+    summary="Register a case (idempotent by channel + external_ref or Idempotency-Key)",
+)
+def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
+    data = payload.dict()
+    data["reporters"] = [dict(r) for r in data["reporters"]]
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and len(key) > 128:
+        raise InvalidInput(_("The idempotency key is too long."), field="Idempotency-Key")
+    case, created = intake.create_case(actor=request.auth, idempotency_key=key, **data)
+    return (201 if created else 200), _case_out(request, queries.get_case(request.auth, case.number))
+
+
+@router.get("", response=CasePage, summary="Cases, newest first, keyset-paginated, with the total count")
+def list_cases(
+    request: HttpRequest, filters: Query[CaseListFilter], cursor: str | None = None, limit: int = 50
+) -> dict:
+    result = queries.page(request.auth, queries.CaseFilter(**filters.dict()), cursor=cursor, limit=limit)
+    return {**result, "items": [_summary(c) for c in result["items"]]}
+
+
+@router.get("/export", summary="The filtered list as CSV or Excel (no personal data)")
+def export_cases(request: HttpRequest, filters: Query[CaseListFilter], format: str = "csv") -> HttpResponse:
+    require(request.auth, "case.export")
+    f = queries.CaseFilter(**filters.dict())
+    if format == "xlsx":
+        body = export.as_xlsx(request.auth, f)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif format == "csv":
+        body, content_type = export.as_csv(request.auth, f), "text/csv; charset=utf-8"
+    else:
+        raise InvalidInput(_("Export as csv or xlsx."), field="format", allowed=["csv", "xlsx"])
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cases.{format}"'
+    return response
+
+
+@router.post(
+    "/attachments", response={201: AttachmentOut}, summary="Upload a file (bound later to a case step)"
+)
+def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, object]:
+    return 201, intake.upload_attachment(actor=request.auth, upload=file)
+
+
+def _route_out(r: routing.Route) -> dict[str, Any]:
+    return {
+        "lead_department_id": r.lead.pk if r.lead else None,
+        "lead_department_name": r.lead.name if r.lead else None,
+        "co_handler_ids": [d.pk for d in r.co_handlers],
+        "rule_id": r.rule.pk if r.rule else None,
+        "rule_key": r.rule.key if r.rule else None,
+        "rule_version": r.rule.version if r.rule else None,
+        "reason": r.reason,
+    }
+
+
+@router.post("/routing/dry-run", response=RouteOut, summary="Where would this case go, and by which rule")
+def routing_dry_run(request: HttpRequest, payload: DryRunIn) -> dict:
+    return _route_out(routing.dry_run(actor=request.auth, **payload.dict()))
+
+
+@router.get("/routing/rules", response=list[RuleOut], summary="Current routing rules in order")
+def list_rules(request: HttpRequest, include_history: bool = False) -> object:
+    qs = restrict(request.auth, RoutingRule.objects.all(), "routing.view")
+    if not include_history:
+        qs = qs.filter(current=True)
+    return qs.order_by("position", "key", "version")
+
+
+@router.post("/routing/rules", response={201: RuleOut})
+def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, object]:
+    return 201, routing.create_rule(actor=request.auth, **payload.dict())
+
+
+@router.put("/routing/rules/{key}", response=RuleOut, summary="Revise a rule (adds a version)")
+def revise_rule(request: HttpRequest, key: int, payload: RuleIn) -> object:
+    return routing.revise_rule(actor=request.auth, key=key, **payload.dict())
+
+
+@router.get("/{number}", response=CaseOut)
+def get_case(request: HttpRequest, number: str) -> dict:
+    return _case_out(request, queries.get_case(request.auth, number))
+
+
+@router.get("/{number}/timeline", response=list[EventOut])
+def timeline(request: HttpRequest, number: str) -> list[dict]:
+    case = queries.get_case(request.auth, number)
+    return [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor_label,
+            "role": e.role,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "payload": e.payload,
+            "attachment_ids": [a.pk for a in e.attachments.all()],
+        }
+        for e in case.events.prefetch_related("attachments").order_by("seq")
+    ]
+
+
+@router.get("/{number}/allowed-actions", response=list[str], summary="The actions this actor may perform now")
+def allowed_actions(request: HttpRequest, number: str) -> list[str]:
+    return services.allowed_actions(actor=request.auth, case=queries.get_case(request.auth, number))
+
+
+@router.post("/{number}/actions/{action}", response=CaseOut, summary="Perform a workflow action")
+def perform_action(request: HttpRequest, number: str, action: str, payload: Body[dict[str, Any]]) -> dict:
+    """The payload is the action's own fields (see the workflow docs) plus an optional `expected_version`."""
+    case = queries.get_case(request.auth, number)
+    data = dict(payload)
+    version = data.pop("expected_version", None)
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise InvalidInput(_("The expected version is a whole number."), field="expected_version")
+    case = services.perform(
+        actor=request.auth, case_id=case.pk, action=action, expected_version=version, **data
+    )
+    return _case_out(request, case)
+
+
+@router.post(
+    "/{number}/reporters/reveal", response=list[dict], summary="Reveal reporters' personal data (audited)"
+)
+def reveal_reporters(request: HttpRequest, number: str, payload: RevealIn) -> list[dict]:
+    return intake.reveal_reporters(actor=request.auth, number=number, reason=payload.reason)

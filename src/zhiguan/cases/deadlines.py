@@ -1,0 +1,182 @@
+"""Stage deadlines of a case (accept, handle, callback) and its warning level.
+
+All time arithmetic goes through `zhiguan.workdays`: accept in working hours, handle in working
+days, callback in working days (docs/decisions/030-cases-deadlines.md). The handling clock counts
+from dispatch (交办), stops while the case is suspended, and moves with approved extensions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from zhiguan.cases.errors import ExtensionLimit
+from zhiguan.cases.models import Case, CaseDeadline
+from zhiguan.cases.models.case import Urgency, WarningLevel
+from zhiguan.cases.models.work import Stage, TaskStatus
+from zhiguan.errors import InvalidInput
+from zhiguan.workdays.queries import get_calendar
+from zhiguan.workdays.services import deadline_for
+
+MAX_EXTENSIONS = getattr(settings, "ZHIGUAN_CASE_MAX_EXTENSIONS", 2)
+MAX_EXTENSION_DAYS = getattr(settings, "ZHIGUAN_CASE_MAX_EXTENSION_DAYS", 30)
+
+
+def yellow_share() -> float:
+    """Share of a stage's working time after which its warning turns yellow (default 75%)."""
+    return float(getattr(settings, "ZHIGUAN_CASE_YELLOW_SHARE", 0.75))
+
+
+def limits(case: Case) -> tuple[Decimal, int, int]:
+    """(accept working hours, handle working days, callback working days) for the case's profile and urgency."""
+    from zhiguan.taxonomy.queries import effective_profile
+
+    profile = case.deadline_profile or effective_profile(case.category)
+    if profile is None:
+        raise InvalidInput(
+            _("The category has no deadline profile."), code="no_deadline_profile", field="category_id"
+        )
+    if case.urgency == Urgency.URGENT:
+        return Decimal(profile.urgent_accept_hours), profile.urgent_handle_days, profile.callback_days
+    return Decimal(profile.accept_hours), profile.handle_days, profile.callback_days
+
+
+def _active(case: Case, stage: str) -> CaseDeadline | None:
+    return case.deadlines.filter(stage=stage, active=True).order_by("-id").first()
+
+
+def current_due(case: Case, stage: str) -> datetime | None:
+    row = _active(case, stage)
+    return row.due_at if row is not None else None
+
+
+def _start(
+    case: Case, stage: str, start: datetime, *, days: int | None = None, hours: Decimal | None = None
+) -> None:
+    case.deadlines.filter(stage=stage, active=True).update(active=False)
+    deadline = deadline_for(
+        jurisdiction_id=case.jurisdiction_id, start=start, working_days=days, working_hours=hours
+    )
+    CaseDeadline.objects.create(
+        case=case,
+        stage=stage,
+        started_at=start,
+        due_at=deadline.at,
+        explanation=deadline.explanation,
+        warnings=[w.as_dict() for w in deadline.warnings],
+    )
+
+
+def start_dispatch_stages(case: Case, *, now: datetime) -> None:
+    """On dispatch: accept within N working hours and handle within N working days, both counted from now."""
+    accept_hours, handle_days, _callback = limits(case)
+    _start(case, Stage.ACCEPT, now, hours=accept_hours)
+    _start(case, Stage.HANDLE, now, days=handle_days)
+
+
+def restart_handle(case: Case, *, now: datetime) -> None:
+    """Rework or reopen: a new handling stage from now; the old one keeps its outcome."""
+    _accept, handle_days, _callback = limits(case)
+    _start(case, Stage.HANDLE, now, days=handle_days)
+
+
+def start_callback_stage(case: Case, *, now: datetime) -> None:
+    _accept, _handle, callback_days = limits(case)
+    _start(case, Stage.CALLBACK, now, days=callback_days)
+
+
+def complete_stage(case: Case, stage: str, *, at: datetime) -> bool | None:
+    """Mark the stage done now and record whether its deadline was met (None when it had none)."""
+    row = _active(case, stage)
+    if row is None:
+        return None
+    row.completed_at, row.met, row.active = at, at <= row.due_at, False
+    row.save(update_fields=["completed_at", "met", "active"])
+    return row.met
+
+
+def stop_all(case: Case) -> None:
+    """The stages stop without an outcome (return judged justified, merged as duplicate)."""
+    case.deadlines.filter(active=True).update(active=False)
+
+
+def check_extension_limit(case: Case, working_days: int) -> None:
+    """422 extension_limit past MAX_EXTENSIONS extensions or MAX_EXTENSION_DAYS working days in all."""
+    if case.extension_count + 1 > MAX_EXTENSIONS or case.extension_days + working_days > MAX_EXTENSION_DAYS:
+        raise ExtensionLimit(
+            max_extensions=MAX_EXTENSIONS,
+            max_working_days=MAX_EXTENSION_DAYS,
+            extensions_so_far=case.extension_count,
+            working_days_so_far=case.extension_days,
+        )
+
+
+def _move_task_dues(case: Case, due: datetime) -> None:
+    case.tasks.exclude(status=TaskStatus.CANCELLED).update(handle_due=due)
+
+
+def extend_handle(case: Case, working_days: int) -> datetime:
+    """Move the handling deadline by `working_days` working days from the current deadline."""
+    row = _active(case, Stage.HANDLE)
+    assert row is not None, "an extension needs a running handling stage"
+    deadline = deadline_for(jurisdiction_id=case.jurisdiction_id, start=row.due_at, working_days=working_days)
+    row.due_at = deadline.at
+    row.explanation = f"{row.explanation}\n{deadline.explanation}".strip()
+    row.warnings = row.warnings + [w.as_dict() for w in deadline.warnings]
+    row.save(update_fields=["due_at", "explanation", "warnings"])
+    _move_task_dues(case, row.due_at)
+    return row.due_at
+
+
+def pause_handle(case: Case, *, at: datetime) -> None:
+    row = _active(case, Stage.HANDLE)
+    if row is not None:
+        row.paused_at = at
+        row.save(update_fields=["paused_at"])
+
+
+def resume_handle(case: Case, *, at: datetime) -> tuple[timedelta, datetime | None]:
+    """The working time spent suspended, and the handling deadline moved by exactly that much."""
+    row = _active(case, Stage.HANDLE)
+    if row is None or row.paused_at is None:
+        return timedelta(0), None
+    paused = get_calendar(case.jurisdiction_id).working_time_between(row.paused_at, at)
+    deadline = deadline_for(jurisdiction_id=case.jurisdiction_id, start=row.due_at, working_hours=paused)
+    row.due_at, row.paused_at = deadline.at, None
+    row.explanation = f"{row.explanation}\n" + _(
+        "Suspended for %(hours)s working hours; the deadline moved."
+    ) % {"hours": round(paused.total_seconds() / 3600, 2)}
+    row.save(update_fields=["due_at", "paused_at", "explanation"])
+    _move_task_dues(case, row.due_at)
+    return paused, row.due_at
+
+
+def warning_level_at(case: Case, now: datetime) -> str:
+    """Green, yellow (at `yellow_share()` of the working time used) or red (past due) for the running stage."""
+    rows = list(case.deadlines.filter(active=True))
+    if not rows:
+        return WarningLevel.GREEN
+    calendar = get_calendar(case.jurisdiction_id)
+    level = WarningLevel.GREEN
+    for row in rows:
+        moment = row.paused_at or now
+        if moment > row.due_at:
+            return WarningLevel.RED
+        total = calendar.working_time_between(row.started_at, row.due_at)
+        used = calendar.working_time_between(row.started_at, moment)
+        if total.total_seconds() > 0 and used / total >= yellow_share():
+            level = WarningLevel.YELLOW
+    return level
+
+
+def refresh_warning_level(case: Case, *, now: datetime) -> bool:
+    """Store the current warning level on the case; True when it changed."""
+    level = warning_level_at(case, now)
+    if level == case.warning_level:
+        return False
+    Case.objects.filter(pk=case.pk).update(warning_level=level)
+    case.warning_level = level
+    return True

@@ -1,0 +1,379 @@
+"""What each workflow action does to a case once the table has allowed it.
+
+Each effect validates its own payload (422 invalid_input, changing nothing: `perform` runs it in
+its transaction), changes the case and its tasks and deadlines, and returns the note, payload
+and attachments of the timeline event. Status itself is set by `perform` from the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zhiguan.cases import deadlines, routing
+from zhiguan.cases.models import Case, CaseExtension, CaseReturn, CaseSuspension, CaseTask
+from zhiguan.cases.models.work import Stage, TaskStatus
+from zhiguan.errors import InvalidInput
+from zhiguan.org.permissions import Actor
+
+
+@dataclass
+class Outcome:
+    note: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    attachment_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Ctx:
+    actor: Actor
+    case: Case
+    action: str
+    now: datetime
+    payload: dict[str, Any]
+
+    def text(self, name: str, *, required: bool = True) -> str:
+        value = self.payload.get(name) or ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise InvalidInput(_("This field is required."), field=name)
+        return value.strip()
+
+    def attachments(self) -> list[int]:
+        ids = self.payload.get("attachment_ids") or []
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise InvalidInput(_("A list of attachment ids is expected."), field="attachment_ids")
+        return ids
+
+
+Effect = Callable[[Ctx], Outcome]
+_EFFECTS: dict[str, Effect] = {}
+
+
+def effect(*actions: str) -> Callable[[Effect], Effect]:
+    def register(fn: Effect) -> Effect:
+        for action in actions:
+            _EFFECTS[action] = fn
+        return fn
+
+    return register
+
+
+def apply(*, actor: Actor, case: Case, action: str, now: datetime, payload: dict[str, Any]) -> Outcome:
+    ctx = Ctx(actor=actor, case=case, action=action, now=now, payload=payload)
+    outcome = _EFFECTS.get(action, _note_only)(ctx)
+    if not outcome.attachment_ids:
+        outcome.attachment_ids = ctx.attachments()
+    return outcome
+
+
+def _note_only(ctx: Ctx) -> Outcome:
+    return Outcome(note=ctx.text("note", required=False))
+
+
+def _own_task(ctx: Ctx, role: str) -> CaseTask:
+    dept_id = ctx.actor.department.pk if ctx.actor.department else None
+    task = (
+        ctx.case.tasks.exclude(status=TaskStatus.CANCELLED).filter(role=role, department_id=dept_id).first()
+    )
+    assert task is not None, "guarded by the workflow table"
+    return task
+
+
+@effect("answer", "reject")
+def _finish_at_intake(ctx: Ctx) -> Outcome:
+    ctx.case.closed_at = ctx.now
+    return Outcome(note=ctx.text("note"))
+
+
+@effect("dispatch")
+def _dispatch(ctx: Ctx) -> Outcome:
+    case, p = ctx.case, ctx.payload
+    decision = routing.decide_dispatch(
+        actor=ctx.actor,
+        case=case,
+        lead_department_id=p.get("lead_department_id"),
+        co_handler_ids=p.get("co_handler_ids"),
+    )
+    case.lead_department = decision.lead
+    case.routing_rule = decision.rule
+    case.routing_reason = decision.reason[:255]
+    case.deadline_profile = decision.profile
+    deadlines.start_dispatch_stages(case, now=ctx.now)
+    accept_due, handle_due = (
+        deadlines.current_due(case, Stage.ACCEPT),
+        deadlines.current_due(case, Stage.HANDLE),
+    )
+    CaseTask.objects.create(
+        case=case,
+        department=decision.lead,
+        role="lead",
+        assigned_at=ctx.now,
+        accept_due=accept_due,
+        handle_due=handle_due,
+    )
+    for dept in decision.co_handlers:
+        CaseTask.objects.create(
+            case=case,
+            department=dept,
+            role="co",
+            assigned_at=ctx.now,
+            accept_due=accept_due,
+            handle_due=handle_due,
+        )
+    return Outcome(
+        note=ctx.text("note", required=False),
+        payload={
+            "lead_department_id": decision.lead.pk,
+            "co_handler_ids": [d.pk for d in decision.co_handlers],
+            "routing_rule_id": decision.rule.pk if decision.rule else None,
+            "routing_rule_version": decision.rule.version if decision.rule else None,
+            "routing_reason": decision.reason,
+        },
+    )
+
+
+@effect("accept", "accept_co")
+def _accept(ctx: Ctx) -> Outcome:
+    task = _own_task(ctx, "co" if ctx.action == "accept_co" else "lead")
+    task.status = TaskStatus.ACCEPTED
+    task.accepted_at = ctx.now
+    task.accept_late = task.accept_due is not None and ctx.now > task.accept_due
+    task.save()
+    if task.role == "lead":
+        deadlines.complete_stage(ctx.case, Stage.ACCEPT, at=ctx.now)
+    return Outcome(
+        note=ctx.text("note", required=False),
+        payload={"department_id": task.department_id, "late": task.accept_late},
+    )
+
+
+@effect("return")
+def _return(ctx: Ctx) -> Outcome:
+    reason = ctx.text("reason")
+    task = _own_task(ctx, "lead")
+    task.status = TaskStatus.RETURNED
+    task.save(update_fields=["status"])
+    CaseReturn.objects.create(
+        case=ctx.case, department_id=task.department_id, reason=reason, returned_at=ctx.now
+    )
+    ctx.case.return_count += 1
+    return Outcome(note=reason, payload={"department_id": task.department_id})
+
+
+@effect("accept_return", "refuse_return")
+def _judge_return(ctx: Ctx) -> Outcome:
+    case = ctx.case
+    justified = ctx.action == "accept_return"
+    pending = case.returns.filter(judged_at__isnull=True).order_by("-id").first()
+    assert pending is not None, "a returned case has an unjudged return"
+    pending.judged_at = ctx.now
+    pending.justified = justified
+    pending.counted_against = "dispatcher" if justified else "department"
+    pending.save()
+    if justified:
+        case.tasks.exclude(status=TaskStatus.CANCELLED).update(status=TaskStatus.CANCELLED)
+        deadlines.stop_all(case)
+        case.lead_department = None
+    else:
+        case.tasks.filter(role="lead", status=TaskStatus.RETURNED).update(status=TaskStatus.PENDING)
+    return Outcome(
+        note=ctx.text("note", required=False),
+        payload={"justified": justified, "counted_against": pending.counted_against},
+    )
+
+
+@effect("reply", "reply_co")
+def _reply(ctx: Ctx) -> Outcome:
+    text = ctx.text("reply")
+    task = _own_task(ctx, "co" if ctx.action == "reply_co" else "lead")
+    task.status = TaskStatus.REPLIED
+    task.reply = text
+    task.replied_at = ctx.now
+    task.reply_late = task.handle_due is not None and ctx.now > task.handle_due
+    task.save()
+    return Outcome(note=text, payload={"department_id": task.department_id, "late": task.reply_late})
+
+
+@effect("request_extension")
+def _request_extension(ctx: Ctx) -> Outcome:
+    days = ctx.payload.get("working_days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise InvalidInput(_("Give the extension in whole working days (at least 1)."), field="working_days")
+    reason = ctx.text("reason")
+    deadlines.check_extension_limit(ctx.case, days)
+    CaseExtension.objects.create(case=ctx.case, working_days=days, reason=reason, requested_at=ctx.now)
+    return Outcome(note=reason, payload={"working_days": days})
+
+
+@effect("approve_extension", "refuse_extension")
+def _decide_extension(ctx: Ctx) -> Outcome:
+    case = ctx.case
+    approved = ctx.action == "approve_extension"
+    ext = case.extensions.filter(decided_at__isnull=True).order_by("-id").first()
+    assert ext is not None, "an extension_requested case has a pending extension"
+    ext.decided_at, ext.approved = ctx.now, approved
+    ext.save()
+    payload: dict[str, Any] = {"working_days": ext.working_days, "approved": approved}
+    if approved:
+        deadlines.check_extension_limit(case, ext.working_days)
+        case.extension_count += 1
+        case.extension_days += ext.working_days
+        payload["handle_due"] = deadlines.extend_handle(case, ext.working_days)
+    return Outcome(note=ctx.text("note", required=False), payload=payload)
+
+
+@effect("request_suspension")
+def _request_suspension(ctx: Ctx) -> Outcome:
+    reason = ctx.text("reason")
+    CaseSuspension.objects.create(case=ctx.case, reason=reason, requested_at=ctx.now)
+    return Outcome(note=reason)
+
+
+@effect("approve_suspension", "refuse_suspension")
+def _decide_suspension(ctx: Ctx) -> Outcome:
+    approved = ctx.action == "approve_suspension"
+    susp = ctx.case.suspensions.filter(approved__isnull=True).order_by("-id").first()
+    assert susp is not None, "a suspension_requested case has a pending suspension"
+    susp.approved = approved
+    if approved:
+        susp.started_at = ctx.now
+        deadlines.pause_handle(ctx.case, at=ctx.now)
+    susp.save()
+    return Outcome(note=ctx.text("note", required=False), payload={"approved": approved})
+
+
+@effect("resume")
+def _resume(ctx: Ctx) -> Outcome:
+    susp = ctx.case.suspensions.filter(approved=True, resumed_at__isnull=True).order_by("-id").first()
+    assert susp is not None, "a suspended case has an open suspension"
+    paused, new_due = deadlines.resume_handle(ctx.case, at=ctx.now)
+    susp.resumed_at = ctx.now
+    susp.paused_seconds = int(paused.total_seconds())
+    susp.save()
+    return Outcome(
+        note=ctx.text("note", required=False),
+        payload={"paused_working_seconds": susp.paused_seconds, "handle_due": new_due},
+    )
+
+
+@effect("feed_back")
+def _feed_back(ctx: Ctx) -> Outcome:
+    case = ctx.case
+    lead = case.lead_task()
+    assert lead is not None
+    met = deadlines.complete_stage(case, Stage.HANDLE, at=ctx.now)
+    co = []
+    for task in case.tasks.filter(role="co").exclude(status=TaskStatus.CANCELLED):
+        if task.replied_at is None and task.handle_due is not None and ctx.now > task.handle_due:
+            task.reply_late = True
+            task.save(update_fields=["reply_late"])
+        co.append({"department_id": task.department_id, "reply": task.reply, "late": task.reply_late})
+    return Outcome(
+        note=ctx.text("note", required=False),
+        payload={"lead_reply": lead.reply, "co_replies": co, "handle_met": met},
+    )
+
+
+@effect("assign_inspector")
+def _assign_inspector(ctx: Ctx) -> Outcome:
+    from zhiguan.org.models import User
+
+    inspector_id = ctx.payload.get("inspector_id")
+    inspector = User.objects.filter(
+        pk=inspector_id if isinstance(inspector_id, int) else None,
+        jurisdiction_id=ctx.actor.jurisdiction.pk,
+        roles__code="inspector",
+        is_active=True,
+    ).first()
+    if inspector is None:
+        raise InvalidInput(_("Choose an active inspector of this jurisdiction."), field="inspector_id")
+    ctx.case.verifier = inspector
+    return Outcome(note=ctx.text("note", required=False), payload={"inspector_id": inspector.pk})
+
+
+@effect("verify_pass", "verify_fail")
+def _verify(ctx: Ctx) -> Outcome:
+    case, p = ctx.case, ctx.payload
+    method = p.get("method")
+    payload: dict[str, Any] = {"method": method, "passed": ctx.action == "verify_pass"}
+    attachments = ctx.attachments()
+    if method == "site":
+        lng, lat = p.get("lng"), p.get("lat")
+        if not isinstance(lng, int | float) or not isinstance(lat, int | float):
+            raise InvalidInput(_("An on-site verification needs the GPS position."), field="lng")
+        if not attachments:
+            raise InvalidInput(_("An on-site verification needs at least one photo."), field="attachment_ids")
+        payload.update(lng=lng, lat=lat)
+    elif method == "camera":
+        payload["camera"] = ctx.text("camera")
+    else:
+        raise InvalidInput(_("Verify on site or by camera."), field="method", allowed=["site", "camera"])
+    if not payload["passed"]:
+        case.rework_count += 1
+        _back_to_department(ctx)
+    return Outcome(
+        note=ctx.text("note", required=not payload["passed"]), payload=payload, attachment_ids=attachments
+    )
+
+
+def _back_to_department(ctx: Ctx) -> None:
+    """Rework and reopen: the lead works the case again and must reply again, on a new handling deadline."""
+    case = ctx.case
+    deadlines.restart_handle(case, now=ctx.now)
+    due = deadlines.current_due(case, Stage.HANDLE)
+    case.tasks.filter(role="lead").exclude(status=TaskStatus.CANCELLED).update(
+        status=TaskStatus.ACCEPTED, replied_at=None, reply="", reply_late=False, handle_due=due
+    )
+
+
+@effect("close")
+def _close(ctx: Ctx) -> Outcome:
+    ctx.case.closed_at = ctx.now
+    deadlines.start_callback_stage(ctx.case, now=ctx.now)
+    return Outcome(note=ctx.text("note", required=False))
+
+
+CALLBACK_RESULTS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+@effect("callback")
+def _callback(ctx: Ctx) -> Outcome:
+    result = ctx.payload.get("result")
+    if result not in CALLBACK_RESULTS:
+        raise InvalidInput(
+            _("Record how satisfied the citizen is."), field="result", allowed=list(CALLBACK_RESULTS)
+        )
+    ctx.case.callback_result = result
+    met = deadlines.complete_stage(ctx.case, Stage.CALLBACK, at=ctx.now)
+    return Outcome(note=ctx.text("note", required=False), payload={"result": result, "callback_met": met})
+
+
+@effect("reopen")
+def _reopen(ctx: Ctx) -> Outcome:
+    ctx.case.reopen_count += 1
+    ctx.case.closed_at = None
+    _back_to_department(ctx)
+    return Outcome(note=ctx.text("note"))
+
+
+@effect("merge")
+def _merge(ctx: Ctx) -> Outcome:
+    from zhiguan.cases.workflow import OPEN_STATUSES
+    from zhiguan.org.permissions import restrict
+
+    case = ctx.case
+    number = ctx.payload.get("into")
+    target = (
+        restrict(ctx.actor, Case.objects.all(), "case.view").filter(number=number).first() if number else None
+    )
+    if target is None or target.pk == case.pk or target.status not in OPEN_STATUSES:
+        raise InvalidInput(_("Merge into another open case (give its number)."), field="into")
+    case.merged_into = target
+    case.closed_at = ctx.now
+    case.tasks.exclude(status=TaskStatus.CANCELLED).update(status=TaskStatus.CANCELLED)
+    deadlines.stop_all(case)
+    return Outcome(note=ctx.text("note", required=False), payload={"into": target.number})

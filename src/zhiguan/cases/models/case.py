@@ -1,0 +1,244 @@
+"""The case itself, its reporters, attachments, timeline events and number counter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from zhiguan.audit.models import AppendOnlyError
+from zhiguan.cases.workflow import Status
+from zhiguan.geo.models import Located
+from zhiguan.org.models import DataScope
+from zhiguan.tenancy.models import TenantModel
+
+if TYPE_CHECKING:
+    from zhiguan.cases.models.work import CaseTask
+    from zhiguan.org.permissions import Actor
+
+
+class RequestType(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    HELP = "help", _("Request for help")
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", _("12345 hotline")
+    WEB = "web", _("Web portal")
+    APP = "app", _("Mobile app")
+    WECHAT = "wechat", _("WeChat")
+    INSPECTOR = "inspector", _("Field inspector")
+    VIDEO = "video", _("Video event")
+    SENSOR = "sensor", _("Sensor alarm")
+    SYSTEM = "system", _("Integrated system")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class WarningLevel(models.TextChoices):
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Deadline near")
+    RED = "red", _("Overdue")
+
+
+class Case(TenantModel, Located):
+    """A case (案卷): one request worked from registration to callback. Changed only by `services.perform`."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    request_type = models.CharField(_("request type"), max_length=16, choices=RequestType.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
+    category = models.ForeignKey("taxonomy.Category", on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"))
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.REGISTERED)
+    version = models.PositiveIntegerField(default=1)
+    warning_level = models.CharField(max_length=8, choices=WarningLevel.choices, default=WarningLevel.GREEN)
+
+    lead_department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline_profile = models.ForeignKey(
+        "taxonomy.DeadlineProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    routing_rule = models.ForeignKey(
+        "cases.RoutingRule", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    routing_reason = models.CharField(max_length=255, blank=True)
+
+    reported_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_by_client = models.ForeignKey(
+        "org.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verifier = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    callback_result = models.CharField(max_length=24, blank=True)
+
+    # Counted for evaluation (大考核).
+    return_count = models.PositiveIntegerField(default=0)
+    rework_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+    extension_count = models.PositiveIntegerField(default=0)
+    extension_days = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "channel", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="case_external_ref_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"], name="case_status_idx"),
+            models.Index(fields=["jurisdiction", "created_at", "id"], name="case_keyset_idx"),
+            models.Index(fields=["status", "warning_level"], name="case_warning_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @classmethod
+    def data_scope_q(cls, actor: Actor, scope: str) -> Q:
+        """Handlers see cases their department leads or co-handles; street staff the cases in their street."""
+        from zhiguan.cases.models.work import CaseTask
+
+        if scope == DataScope.JURISDICTION:
+            return Q()
+        if scope == DataScope.SELF:
+            if actor.user is None:
+                return Q(pk__in=[])
+            return Q(verifier_id=actor.user.pk) | Q(reported_by_id=actor.user.pk)
+        dept = actor.department
+        if dept is None:
+            return Q(pk__in=[])
+        if scope == DataScope.DEPARTMENT_TREE:
+            tasks = CaseTask.objects.filter(case=OuterRef("pk"), department__path__startswith=dept.path)
+        else:
+            tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id=dept.pk)
+        q = Q(lead_department_id=dept.pk) | Q(Exists(tasks.exclude(status="cancelled")))
+        if dept.kind == "street":
+            q |= Q(street__code=dept.code)
+        return q
+
+    def lead_task(self) -> CaseTask | None:
+        return self.tasks.filter(role="lead").exclude(status="cancelled").first()
+
+
+class CaseReporter(models.Model):
+    """Who reported the case. Personal data: masked unless the viewer may reveal it (audited)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reporters")
+    name = models.CharField(_("name"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("the case timeline is append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("the case timeline is append-only")
+
+
+class CaseEvent(models.Model):
+    """One step on the timeline. Appended in the same transaction as the change; never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_user = models.ForeignKey("org.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_client = models.ForeignKey("org.ApiClient", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=128)
+    role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+    payload = models.JSONField(default=dict)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("the case timeline is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("the case timeline is append-only")
+
+
+class CaseAttachment(TenantModel):
+    """A file's metadata. Uploaded first (pending), then bound to a case and event by the step that uses it."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("org.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class CaseCounter(TenantModel):
+    """The last sequence number given out per jurisdiction and day; locked while a number is taken."""
+
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "day"], name="case_counter_day_unique")
+        ]
+
+
+class CaseIdempotencyKey(TenantModel):
+    """An `Idempotency-Key` a client sent with a create; the same key returns the same case."""
+
+    key = models.CharField(max_length=128)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "key"], name="case_idempotency_key_unique")
+        ]

@@ -1,0 +1,114 @@
+"""Reads of cases, always through the data scope (`restrict`): lists, filters, keyset pages, exports."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from zhiguan.cases.models import Case, CaseTask
+from zhiguan.errors import InvalidInput
+from zhiguan.org.permissions import Actor, get_or_404, restrict
+
+
+@dataclass
+class CaseFilter:
+    status: list[str] | None = None
+    warning_level: str | None = None
+    department_id: int | None = None
+    category_id: int | None = None
+    street_id: int | None = None
+    community_id: int | None = None
+    grid_id: int | None = None
+    channel: str | None = None
+    request_type: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str | None = None
+
+
+def visible_cases(actor: Actor, action: str = "case.view") -> QuerySet[Case]:
+    return restrict(actor, Case.objects.all(), action)
+
+
+def get_case(actor: Actor, number: str) -> Case:
+    """One case by number, or 404 (out of scope and absent look the same)."""
+    qs = Case.objects.select_related(
+        "category", "lead_department", "street", "community", "grid", "routing_rule"
+    )
+    return get_or_404(actor, qs, "case.view", number=number)
+
+
+def _category_subtree(category_id: int) -> list[int]:
+    from zhiguan.taxonomy.models import Category
+
+    ids, frontier = [category_id], [category_id]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def filtered(actor: Actor, f: CaseFilter, action: str = "case.view") -> QuerySet[Case]:
+    """The visible cases matching the filter (a category matches its descendants too)."""
+    qs = visible_cases(actor, action)
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    for name in ("warning_level", "channel", "request_type", "street_id", "community_id", "grid_id"):
+        if (value := getattr(f, name)) is not None:
+            qs = qs.filter(**{name: value})
+    if f.category_id is not None:
+        qs = qs.filter(category_id__in=_category_subtree(f.category_id))
+    if f.department_id is not None:
+        tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id=f.department_id).exclude(
+            status="cancelled"
+        )
+        qs = qs.filter(Q(lead_department_id=f.department_id) | Q(Exists(tasks)))
+    tz = timezone.get_current_timezone()
+    if f.created_from is not None:
+        qs = qs.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz))
+    if f.created_to is not None:
+        qs = qs.filter(created_at__lt=datetime.combine(f.created_to, time.min, tzinfo=tz) + timedelta(days=1))
+    if f.q:
+        qs = qs.filter(Q(description__icontains=f.q) | Q(number__icontains=f.q) | Q(address__icontains=f.q))
+    return qs
+
+
+def encode_cursor(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{case.created_at.isoformat()}|{case.pk}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        moment = parse_datetime(at)
+        if moment is None:
+            raise ValueError(at)
+        return moment, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor", field="cursor") from exc
+
+
+def page(actor: Actor, f: CaseFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """Newest first, keyset-paginated on (created_at, id), with the total count of the filtered list."""
+    limit = max(1, min(limit, 200))
+    qs = filtered(actor, f)
+    total = qs.count()
+    if cursor:
+        at, pk = _decode_cursor(cursor)
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+    rows = list(
+        qs.select_related("category", "lead_department", "street", "grid").order_by("-created_at", "-id")[
+            : limit + 1
+        ]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "total": total, "next_cursor": encode_cursor(rows[-1]) if more and rows else None}

@@ -1,0 +1,130 @@
+"""The case workflow as one table: (status, action) → allowed roles, guard, next status.
+
+Nothing else decides whether a move is allowed. `services.perform` looks a move up here: a pair
+that is not in the table is refused with 409 `invalid_transition`, a role that is not listed with
+403 `forbidden`, and a guard that fails raises its own domain error. The steps follow GB/T 30428
+as 12345 hotlines run them: register, dispatch (交办), accept (签收) or return (退回), handle,
+feedback (办结反馈), verify (核查), close (结案), callback (回访), reopen (重办).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhiguan.cases import guards
+
+if TYPE_CHECKING:
+    from zhiguan.cases.models import Case
+    from zhiguan.org.permissions import Actor
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ANSWERED = "answered", _("Answered at intake")
+    REJECTED = "rejected", _("Not accepted")
+    TO_DISPATCH = "to_dispatch", _("To dispatch")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RETURNED = "returned", _("Returned by the department")
+    IN_PROGRESS = "in_progress", _("In progress")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    SUSPENSION_REQUESTED = "suspension_requested", _("Suspension requested")
+    SUSPENDED = "suspended", _("Suspended")
+    TO_VERIFY = "to_verify", _("Fed back, to verify")
+    VERIFIED = "verified", _("Verified, to close")
+    CLOSED = "closed", _("Closed")
+    CALLBACK_DONE = "callback_done", _("Called back")
+    MERGED = "merged", _("Merged as duplicate")
+
+
+S = Status
+OPEN_STATUSES = frozenset(
+    {
+        S.REGISTERED,
+        S.TO_DISPATCH,
+        S.DISPATCHED,
+        S.RETURNED,
+        S.IN_PROGRESS,
+        S.EXTENSION_REQUESTED,
+        S.SUSPENSION_REQUESTED,
+        S.SUSPENDED,
+        S.TO_VERIFY,
+        S.VERIFIED,
+    }
+)
+# While a department works the case, co-handlers accept and reply on their own tasks.
+WORKING_STATUSES = (S.DISPATCHED, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.SUSPENSION_REQUESTED, S.SUSPENDED)
+
+OPERATOR = "intake_operator"
+DISPATCHER = "dispatcher"
+SUPERVISOR = "supervisor"
+HANDLER = "handler"
+INSPECTOR = "inspector"
+DISPATCHING = (DISPATCHER, SUPERVISOR)
+
+Guard = Callable[["Actor", "Case"], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: str
+    action: str
+    roles: tuple[str, ...]
+    next_status: str
+    guard: Guard | None = None
+
+
+def _rows() -> list[Transition]:
+    t = Transition
+    rows = [
+        t(S.REGISTERED, "answer", (OPERATOR,), S.ANSWERED, guards.is_consultation),
+        t(S.REGISTERED, "reject", (OPERATOR, *DISPATCHING), S.REJECTED),
+        t(S.REGISTERED, "submit", (OPERATOR, *DISPATCHING, INSPECTOR), S.TO_DISPATCH),
+        t(S.TO_DISPATCH, "dispatch", DISPATCHING, S.DISPATCHED),
+        t(S.TO_DISPATCH, "reject", DISPATCHING, S.REJECTED),
+        t(S.DISPATCHED, "accept", (HANDLER,), S.IN_PROGRESS, guards.is_lead),
+        t(S.DISPATCHED, "return", (HANDLER,), S.RETURNED, guards.is_lead),
+        t(S.RETURNED, "accept_return", DISPATCHING, S.TO_DISPATCH),
+        t(S.RETURNED, "refuse_return", DISPATCHING, S.DISPATCHED),
+        t(S.IN_PROGRESS, "reply", (HANDLER,), S.IN_PROGRESS, guards.is_lead),
+        t(S.IN_PROGRESS, "request_extension", (HANDLER,), S.EXTENSION_REQUESTED, guards.is_lead),
+        t(S.EXTENSION_REQUESTED, "approve_extension", DISPATCHING, S.IN_PROGRESS),
+        t(S.EXTENSION_REQUESTED, "refuse_extension", DISPATCHING, S.IN_PROGRESS),
+        t(S.IN_PROGRESS, "request_suspension", (HANDLER,), S.SUSPENSION_REQUESTED, guards.is_lead),
+        t(S.SUSPENSION_REQUESTED, "approve_suspension", DISPATCHING, S.SUSPENDED),
+        t(S.SUSPENSION_REQUESTED, "refuse_suspension", DISPATCHING, S.IN_PROGRESS),
+        t(S.SUSPENDED, "resume", (*DISPATCHING, HANDLER), S.IN_PROGRESS, guards.is_lead_or_dispatching),
+        t(S.IN_PROGRESS, "feed_back", (HANDLER,), S.TO_VERIFY, guards.lead_has_replied),
+        t(S.TO_VERIFY, "assign_inspector", DISPATCHING, S.TO_VERIFY),
+        t(S.TO_VERIFY, "verify_pass", (INSPECTOR, *DISPATCHING), S.VERIFIED, guards.may_verify),
+        t(S.TO_VERIFY, "verify_fail", (INSPECTOR, *DISPATCHING), S.IN_PROGRESS, guards.may_verify),
+        t(S.VERIFIED, "close", DISPATCHING, S.CLOSED),
+        t(S.CLOSED, "callback", (OPERATOR, DISPATCHER), S.CALLBACK_DONE),
+        t(S.CALLBACK_DONE, "reopen", (SUPERVISOR,), S.IN_PROGRESS, guards.citizen_dissatisfied),
+    ]
+    for status in WORKING_STATUSES:
+        rows.append(t(status, "accept_co", (HANDLER,), status, guards.has_pending_co_task))
+        rows.append(t(status, "reply_co", (HANDLER,), status, guards.has_accepted_co_task))
+    for status in sorted(OPEN_STATUSES):
+        rows.append(t(status, "merge", (OPERATOR, *DISPATCHING), S.MERGED))
+    return rows
+
+
+TABLE: dict[tuple[str, str], Transition] = {}
+for _row in _rows():
+    assert (_row.status, _row.action) not in TABLE, f"duplicate row {_row.status}/{_row.action}"
+    TABLE[(_row.status, _row.action)] = _row
+
+ACTIONS: tuple[str, ...] = tuple(sorted({a for _, a in TABLE}))
+
+
+def lookup(status: str, action: str) -> Transition | None:
+    return TABLE.get((status, action))
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [row for (s, _), row in TABLE.items() if s == status]

@@ -1,0 +1,51 @@
+from typing import Any
+
+from ninja import Field, Schema
+
+from zhiguan.geo.crs import WGS84
+
+
+class ImportIn(Schema):
+    level: str
+    crs: str = WGS84
+    geojson: dict[str, Any] | str
+    code_property: str = Field("code", min_length=1, max_length=64)
+    name_property: str = Field("name", min_length=1, max_length=64)
+    parent_code_property: str | None = Field(None, min_length=1, max_length=64)
+    source: str = Field("", max_length=255)
+
+
+class ImportOut(Schema):
+    level: str
+    created: int
+    updated: int
+    total: int
+
+
+class AreaOut(Schema):
+    id: int
+    level: str
+    code: str
+    name: str
+    parent_id: int | None
+    centroid_lng: float
+    centroid_lat: float
+    area_m2: float
+    source_crs: str
+    source: str
+    active: bool
+
+
+class LocationOut(Schema):
+    lng: float
+    lat: float
+    street_id: int | None
+    street_code: str | None
+    street_name: str | None
+    community_id: int | None
+    community_code: str | None
+    community_name: str | None
+    grid_id: int | None
+    grid_code: str | None
+    grid_name: str | None
+    h3: dict[str, str]
