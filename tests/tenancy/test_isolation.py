@@ -46,8 +46,69 @@ def populate(jurisdiction, mark: str) -> dict[str, int]:
     return ids
 
 
-# Other apps add their own records here (geography, taxonomy, calendar, cases).
-EXTRA_POPULATORS: list = []
+def _geography(actor, mark: str) -> dict[str, int]:
+    from zhiguan.geo.services import import_geojson
+
+    ring = [[120.30, 30.25], [120.40, 30.25], [120.40, 30.33], [120.30, 30.33], [120.30, 30.25]]
+    half = [[120.30, 30.25], [120.35, 30.25], [120.35, 30.33], [120.30, 30.33], [120.30, 30.25]]
+
+    def fc(code: str, name: str, coords: list) -> dict:
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": code, "name": name},
+                    "geometry": {"type": "Polygon", "coordinates": [coords]},
+                }
+            ],
+        }
+
+    import_geojson(
+        actor=actor, level="district", geojson=fc(actor.jurisdiction.code, f"{mark}辖区", ring), crs="wgs84"
+    )
+    import_geojson(
+        actor=actor,
+        level="grid",
+        geojson=fc(f"{actor.jurisdiction.code}001", f"{mark}网格", half),
+        crs="wgs84",
+    )
+    return {}
+
+
+def _taxonomy_and_calendar(actor, mark: str) -> dict[str, int]:
+    from zhiguan.taxonomy.profiles import create_profile
+    from zhiguan.taxonomy.services import create_category
+    from zhiguan.workdays.services import set_override
+
+    profile = create_profile(
+        actor=actor, code="GEN", name=f"{mark}时限", accept_hours=2, handle_days=5, callback_days=3
+    )
+    category = create_category(actor=actor, name=f"{mark}类", deadline_profile_id=profile.pk)
+    set_override(actor=actor, day="2026-12-01", kind="holiday", name=f"{mark}假日")
+    return {"category": category.pk, "profile": profile.pk}
+
+
+def _case(actor, mark: str) -> dict[str, int]:
+    from zhiguan.cases.intake import create_case
+    from zhiguan.taxonomy.models import Category
+
+    category = Category.objects.get(jurisdiction=actor.jurisdiction, name=f"{mark}类")
+    case, _ = create_case(
+        actor=actor,
+        request_type="complaint",
+        channel="hotline",
+        category_id=category.pk,
+        description=f"{mark}：路灯不亮",
+        reporters=[{"name": f"{mark}市民", "phone": "13800001111"}],
+        lng=120.32,
+        lat=30.30,
+        address=f"{mark}路1号",
+    )
+    return {"case": case.number}
+
+
+EXTRA_POPULATORS: list = [_geography, _taxonomy_and_calendar, _case]
 
 
 def _text(response) -> str:
@@ -110,4 +171,12 @@ def test_detail_endpoints_answer_404_for_another_jurisdictions_ids(two_districts
     assert r.status_code == 404
 
 
-EXTRA_DETAIL_ROUTES: list = []
+EXTRA_DETAIL_ROUTES: list = [
+    lambda ids: {
+        "/api/v1/taxonomy/categories/{category_id}": ids["category"],
+        "/api/v1/taxonomy/profiles/{profile_id}": ids["profile"],
+        "/api/v1/cases/{number}": ids["case"],
+        "/api/v1/cases/{number}/timeline": ids["case"],
+        "/api/v1/cases/{number}/allowed-actions": ids["case"],
+    }
+]
