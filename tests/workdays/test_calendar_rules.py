@@ -102,7 +102,10 @@ def test_working_days_between_counts_only_days_whose_office_hours_ended():
 def test_skipped_days_name_the_holidays_and_the_weekends():
     skipped = CAL.add_working_days(at("2026-09-30 10:00"), 4).skipped
     assert [(s.day.isoformat(), s.kind) for s in skipped][:1] == [("2026-10-01", "holiday")]
-    assert {s.name for s in skipped if s.kind == "holiday"} == {"National Day"}
+    for language, name in (("en", "National Day"), ("zh-hans", "国庆节")):
+        with translation.override(language):
+            again = CAL.add_working_days(at("2026-09-30 10:00"), 4).skipped
+            assert {s.name for s in again if s.kind == "holiday"} == {name}
     assert [s.day for s in skipped if s.kind == "weekend"] == [date(2026, 10, 11)]
 
 

@@ -36,6 +36,7 @@ def weekday(d: date) -> str:
 
 def month_day(d: date) -> str:
     # English "Oct 1"; the Chinese catalogue uses {month} instead: "10月1日".
+    # xgettext:no-python-brace-format
     return pgettext("month and day", "{month_name} {day}").format(
         month=d.month, month_name=MONTHS[d.month - 1], day=d.day
     )
