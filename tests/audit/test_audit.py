@@ -59,3 +59,25 @@ def test_leader_reads_the_audit_log_of_own_jurisdiction_only(api_as, jurisdictio
     records = api_as("leader", jurisdiction=jurisdiction).get("audit/records").json()
     assert {r["object_repr"] for r in records} == {"甲"}
     assert User.objects.count() == 1
+
+
+def test_archiving_moves_old_records_to_a_file_and_audits_itself(jurisdiction, root_department, tmp_path):
+    import gzip
+    import json
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = AuditRecord.objects.get()
+    call_command(
+        "audit_archive",
+        "--before",
+        (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "--to",
+        str(tmp_path / "a.jsonl.gz"),
+    )
+    with gzip.open(tmp_path / "a.jsonl.gz", "rt", encoding="utf-8") as archive:
+        lines = archive.read().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [old.pk]
+    assert list(AuditRecord.objects.values_list("action", flat=True)) == ["audit.archived"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models import Model
 
 from zhiguan.audit.middleware import current_request
@@ -62,3 +66,24 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         out[name] = getattr(obj, field.attname) if hasattr(field, "attname") else getattr(obj, name)
     return out
+
+
+def archive_before(*, before: datetime, path: Path) -> int:
+    """Move audit records older than `before` into a gzip JSON-lines file, then out of the table.
+
+    The one way records leave the log (retention): the file is written and flushed before any row
+    is removed, the removal is one transaction, and the archive itself is audited.
+    """
+    qs = AuditRecord.objects.filter(at__lt=before).order_by("id")
+    count = 0
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        for row in qs.values().iterator(chunk_size=2000):
+            out.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+            count += 1
+    with transaction.atomic():
+        # Bypasses the append-only queryset on purpose: retention is the only permitted removal.
+        models.QuerySet.delete(AuditRecord.objects.filter(at__lt=before))
+        record(
+            actor=None, action="audit.archived", after={"before": before, "count": count, "file": str(path)}
+        )
+    return count
