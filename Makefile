@@ -8,7 +8,14 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-sqlite test-postgres lint bench messages clean
+# The web console (web/): npm ci when the lockfile changed, a build when its sources changed.
+WEB_DEPS := web/node_modules/.ci-$(shell sha1sum web/package-lock.json 2>/dev/null | cut -c1-10)
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json -type f 2>/dev/null)
+WEB_BUILD := web/dist/index.html
+NEED_NODE = @command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	echo "Node.js 20+ and npm are needed to build the web console (web/): install them (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+
+.PHONY: install run serve demo test test-sqlite test-postgres lint bench messages clean web web-test e2e browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,14 +26,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(WEB_DEPS): web/package-lock.json
+	$(NEED_NODE)
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f web/node_modules/.ci-*
+	@touch $@
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build --silent -- --logLevel warn
+
+## make web: install the console's packages (npm ci) and build it into web/dist, each only when needed
+web: $(WEB_BUILD)
+
 ## make run: install, migrate, load the demo district if the database is empty, serve on http://127.0.0.1:8000
-run: install
+run: install web
 	$(BIN)/zhiguan migrate --no-input -v0
 	$(BIN)/zhiguan demo --if-empty
 	$(BIN)/zhiguan serve --host $(HOST) --port $(PORT)
 
 ## make test: install and run every test (lint included) on SQLite, then on PostgreSQL when reachable
-test: lint test-sqlite test-postgres
+test: lint test-sqlite test-postgres web-test e2e
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -47,6 +66,24 @@ test-postgres: install
 		echo "== PostgreSQL not reachable at $(PG_TEST_URL): the PostgreSQL run is skipped"; \
 	fi
 
+## make web-test: component tests (Vitest), type check, and the API types checked against the OpenAPI document
+web-test: install $(WEB_DEPS)
+	cd web && npm test --silent && npm run typecheck --silent && ZHIGUAN_PYTHON=../$(BIN)/python npm run check-api --silent
+
+## make e2e: the built console in headless Chromium against a fresh demo server (tests/e2e)
+e2e: install web browser
+	DATABASE_URL= $(BIN)/pytest -m e2e tests/e2e
+
+# Debian's chromium and chromium-driver; installed here when missing and running as root.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "== installing chromium and chromium-driver (browser tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	else \
+		echo "Browser tests need /usr/bin/chromium and /usr/bin/chromedriver: run 'sudo apt-get install chromium chromium-driver'." >&2; exit 1; \
+	fi
+
 ## make bench: speed targets (not part of make test); on PostgreSQL when DATABASE_URL says so
 bench: install
 	$(BIN)/python -m bench
@@ -55,4 +92,4 @@ messages: install
 	cd src/zhiguan && ../../$(BIN)/zhiguan makemessages -l zh_Hans --no-obsolete --no-location && ../../$(BIN)/zhiguan compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache web/node_modules web/dist

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path, re_path
 
 from zhiguan.api import api, error_response
-from zhiguan.views import home
+from zhiguan.views import console
 
 
 def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
@@ -16,5 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
-    path("", home, name="home"),
+    # The web console last: its client-side routes live under /console/.
+    path("", console, name="home"),
+    re_path(r"^console(?:/(?P<path>.*))?$", console, name="console"),
 ]

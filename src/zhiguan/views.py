@@ -1,8 +1,56 @@
-"""The landing page. The Vue console replaces it once built (web/)."""
+"""The web console (web/, a Vue single-page app): its index.html for / and every /console/... route.
 
+The built files are collected as static files under /static/console/; this view serves only the
+page that loads them, with the runtime settings the console needs put into it, so that nothing is
+fetched from outside the installation. Without a build it explains how to make one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+_CONFIG_MARK = "<!--zhiguan-config-->"
+_cache: dict[str, tuple[float, str]] = {}
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "zhiguan/home.html")
+def _index_html() -> str | None:
+    index = Path(settings.ZHIGUAN_WEB_DIST) / "index.html"
+    try:
+        mtime = index.stat().st_mtime
+    except OSError:
+        return None
+    cached = _cache.get("index")
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, index.read_text(encoding="utf-8"))
+        _cache["index"] = cached
+    return cached[1]
+
+
+def _runtime_config() -> str:
+    config = {
+        "mapTileUrl": settings.ZHIGUAN_MAP_TILE_URL,
+        "adminUrl": "/admin/",
+        "apiDocsUrl": "/api/v1/docs",
+    }
+    text = json.dumps(config, ensure_ascii=False)
+    # Inside <script>, "</" or "<!--" in a value must not end or confuse the element.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"<script>window.__ZHIGUAN__ = {text};</script>"
+
+
+@never_cache
+@ensure_csrf_cookie
+def console(request: HttpRequest, path: str = "") -> HttpResponse:
+    html = _index_html()
+    if html is None:
+        return render(request, "zhiguan/console_missing.html", status=503)
+    return HttpResponse(
+        html.replace(_CONFIG_MARK, _runtime_config(), 1), content_type="text/html; charset=utf-8"
+    )

@@ -5,13 +5,13 @@ from ninja import Router
 
 from zhiguan.geo import queries, services
 from zhiguan.geo.crs import WGS84
-from zhiguan.geo.schemas import AreaOut, ImportIn, ImportOut, LocationOut
+from zhiguan.geo.schemas import AreaOut, GeoImportIn, GeoImportOut, LocationOut
 
 router = Router(tags=["geo"])
 
 
-@router.post("/import", response=ImportOut, summary="Import streets, communities or grids from GeoJSON")
-def import_areas(request: HttpRequest, payload: ImportIn) -> services.ImportResult:
+@router.post("/import", response=GeoImportOut, summary="Import streets, communities or grids from GeoJSON")
+def import_areas(request: HttpRequest, payload: GeoImportIn) -> services.ImportResult:
     return services.import_geojson(actor=request.auth, **payload.model_dump())  # type: ignore[attr-defined]
 
 

@@ -5,7 +5,7 @@ from ninja import Field, Schema
 from zhiguan.geo.crs import WGS84
 
 
-class ImportIn(Schema):
+class GeoImportIn(Schema):
     level: str
     crs: str = WGS84
     geojson: dict[str, Any] | str
@@ -15,7 +15,7 @@ class ImportIn(Schema):
     source: str = Field("", max_length=255)
 
 
-class ImportOut(Schema):
+class GeoImportOut(Schema):
     level: str
     created: int
     updated: int

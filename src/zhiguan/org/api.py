@@ -22,6 +22,7 @@ from zhiguan.org.schemas import (
     MeOut,
     PersonIn,
     PersonOut,
+    PersonRevealOut,
     RevealIn,
     RoleOut,
     TokenIn,
@@ -39,6 +40,7 @@ def _me(request: HttpRequest, actor: Actor) -> dict:
         "id": user.pk,
         "username": user.username,
         "full_name": user.full_name,
+        "is_staff": user.is_staff,
         "jurisdiction_code": actor.jurisdiction.code,
         "jurisdiction_name": actor.jurisdiction.name,
         "department_id": user.department_id,
@@ -188,7 +190,9 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
     return 201, _person_out(services.create_person(actor=request.auth, **payload.dict()))
 
 
-@router.post("/people/{person_id}/reveal", summary="Reveal masked personal data (audited)")
+@router.post(
+    "/people/{person_id}/reveal", response=PersonRevealOut, summary="Reveal masked personal data (audited)"
+)
 def reveal_person(request: HttpRequest, person_id: int, payload: RevealIn) -> dict:
     return services.reveal_person(actor=request.auth, person_id=person_id, reason=payload.reason)
 

@@ -19,6 +19,7 @@ class MeOut(Schema):
     id: int
     username: str
     full_name: str
+    is_staff: bool
     jurisdiction_code: str
     jurisdiction_name: str
     department_id: int | None
@@ -93,6 +94,10 @@ class PersonIn(Schema):
 
 class RevealIn(Schema):
     reason: str = Field(min_length=1, max_length=255)
+
+
+class PersonRevealOut(Schema):
+    mobile: str
 
 
 class ClientIn(Schema):

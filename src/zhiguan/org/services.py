@@ -62,8 +62,14 @@ def _record_change(
     audit.record(actor=actor, action=f"department.{kind}", target=dept, before=before or None, after=after)
 
 
+def department_path(parent: Department | None, pk: int) -> str:
+    """Materialised path with fixed-width segments, so that ordering by path is depth-first with
+    siblings in creation order ("/0000000002/" sorts before "/0000000010/")."""
+    return f"{parent.path if parent else '/'}{pk:010d}/"
+
+
 def _set_path(dept: Department) -> None:
-    dept.path = f"{dept.parent.path if dept.parent else '/'}{dept.pk}/"
+    dept.path = department_path(dept.parent, dept.pk)
 
 
 @transaction.atomic

@@ -83,6 +83,7 @@ class SearchHit(Schema):
     code: str
     name: str
     path_name: str
+    pinyin_initials: str
     is_leaf: bool
 
 

@@ -1,0 +1,72 @@
+"""The web console's page: served by Django for / and /console/..., with /api/ and /admin/ untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from zhiguan import views
+
+
+@pytest.fixture
+def built(tmp_path: Path, settings) -> Path:
+    (tmp_path / "index.html").write_text(
+        '<html><head><!--zhiguan-config--></head><body><div id="app"></div></body></html>',
+        encoding="utf-8",
+    )
+    settings.ZHIGUAN_WEB_DIST = tmp_path
+    settings.ZHIGUAN_MAP_TILE_URL = "http://tiles.intranet/{z}/{x}/{y}.png?a=</script>"
+    views._cache.clear()
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", ["/", "/console", "/console/", "/console/map", "/console/people/7"])
+def test_console_routes_serve_the_built_page_with_its_settings(
+    client: Client, built: Path, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div id="app">' in html
+    assert "window.__ZHIGUAN__" in html
+    # The tile address arrives intact but cannot close the script element early.
+    assert "tiles.intranet" in html
+    assert '</script>"' not in html and "a=\\u003c/script\\u003e" in html
+    assert "no-cache" in response["Cache-Control"]
+    assert "csrftoken" in response.cookies
+
+
+def test_without_a_build_the_page_says_how_to_make_one(client: Client, tmp_path: Path, settings) -> None:
+    settings.ZHIGUAN_WEB_DIST = tmp_path / "missing"
+    views._cache.clear()
+    response = client.get("/console/map")
+    assert response.status_code == 503
+    assert "make web" in response.content.decode()
+
+
+def test_api_and_admin_are_not_taken_by_the_console(client: Client, built: Path) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    # Django Ninja names OpenAPI components by class name: a second schema with the same name
+    # silently replaces the first, and the generated TypeScript client gets the wrong shape.
+    from ninja import Schema
+
+    from zhiguan.api import api
+
+    api.get_openapi_schema()
+    seen: dict[str, set[str]] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("zhiguan."):
+            seen.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
+    assert not clashes, clashes

@@ -1,0 +1,45 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { MENU, canSee, homeFor, itemForPath } from './menu'
+import { ensureMe } from './session'
+
+const screens: Record<string, () => Promise<unknown>> = {
+  map: () => import('./views/MapView.vue'),
+  departments: () => import('./views/DepartmentsView.vue'),
+  people: () => import('./views/PeopleView.vue'),
+  calendar: () => import('./views/CalendarView.vue'),
+  categories: () => import('./views/CategoriesView.vue'),
+  admin: () => import('./views/AdminView.vue'),
+}
+const placeholder = () => import('./views/PlaceholderView.vue')
+
+const consoleChildren: RouteRecordRaw[] = [
+  { path: '', name: 'home', component: { render: () => null } },
+  { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue') },
+  ...MENU.map(
+    (item): RouteRecordRaw => ({
+      path: item.path.replace('/console/', ''),
+      name: item.key,
+      component: item.placeholder ? placeholder : screens[item.key]!,
+      props: item.placeholder ? { screen: item.key } : false,
+    }),
+  ),
+]
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/console' },
+  { path: '/console/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  { path: '/console', component: () => import('./layouts/ConsoleLayout.vue'), children: consoleChildren },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
+]
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  const person = await ensureMe()
+  if (!person) return { name: 'login', query: to.fullPath !== '/console' ? { next: to.fullPath } : {} }
+  if (to.name === 'home') return homeFor(person)
+  const item = itemForPath(to.path)
+  if (item && !canSee(item, person)) return homeFor(person)
+  return true
+})
