@@ -156,7 +156,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # The web console (web/), built by `make web` into web/dist and collected under /static/console/.
-ZHIGUAN_WEB_DIST = Path(os.environ.get("ZHIGUAN_WEB_DIST", PACKAGE_DIR.parent.parent / "web" / "dist")).resolve()
+ZHIGUAN_WEB_DIST = Path(
+    os.environ.get("ZHIGUAN_WEB_DIST", PACKAGE_DIR.parent.parent / "web" / "dist")
+).resolve()
 STATICFILES_DIRS = [("console", ZHIGUAN_WEB_DIST)] if ZHIGUAN_WEB_DIST.is_dir() else []
 # Map background tiles, e.g. an intranet tile server "http://tiles.local/{z}/{x}/{y}.png"; empty: none
 # (the console draws the district's own areas on a plain background and loads nothing from outside).
@@ -187,6 +189,14 @@ CELERY_BEAT_SCHEDULE = {
 ZHIGUAN_CASE_YELLOW_SHARE = float(os.environ.get("ZHIGUAN_CASE_YELLOW_SHARE", "0.75"))
 ZHIGUAN_CASE_MAX_EXTENSIONS = int(os.environ.get("ZHIGUAN_CASE_MAX_EXTENSIONS", "2"))
 ZHIGUAN_CASE_MAX_EXTENSION_DAYS = int(os.environ.get("ZHIGUAN_CASE_MAX_EXTENSION_DAYS", "30"))
+# Escalate a red (overdue) stage to the lead department's leader after this many working hours red (0: at once).
+ZHIGUAN_CASE_ESCALATE_AFTER_HOURS = float(os.environ.get("ZHIGUAN_CASE_ESCALATE_AFTER_HOURS", "0"))
+# Citizens following or rating a case by number + last four phone digits: requests per minute per
+# address, and wrong tries per case number per hour before that number is refused for the hour.
+ZHIGUAN_CITIZEN_RATE = os.environ.get("ZHIGUAN_CITIZEN_RATE", "20/m")
+ZHIGUAN_CITIZEN_MAX_FAILURES = int(os.environ.get("ZHIGUAN_CITIZEN_MAX_FAILURES", "10"))
+# How long the signed rating link sent at closure stays valid (days).
+ZHIGUAN_CITIZEN_LINK_DAYS = int(os.environ.get("ZHIGUAN_CITIZEN_LINK_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import assert_error
 from zhiguan.cases import deadlines, routing, tasks
@@ -16,7 +17,8 @@ from zhiguan.workdays.calendar import TZ, WorkCalendar
 
 def test_handling_deadline_skips_national_day_and_counts_the_adjusted_saturday(world):
     case = world.walk(world.new_case(), "submit", "dispatch")
-    deadlines.start_dispatch_stages(case, now=datetime(2026, 9, 30, 10, tzinfo=TZ))
+    with translation.override("en"):
+        deadlines.start_dispatch_stages(case, now=datetime(2026, 9, 30, 10, tzinfo=TZ))
     handle = case.deadlines.get(stage=Stage.HANDLE, active=True)
     assert handle.due_at == datetime(2026, 10, 13, 17, 30, tzinfo=TZ)
     assert "National Day" in handle.explanation
@@ -129,3 +131,14 @@ def test_routing_rule_wins_over_the_category_default_and_dispatched_cases_keep_t
     assert case.routing_rule_id == rule.pk and case.routing_rule.version == 1
     assert api.post("cases/routing/dry-run", body).json()["rule_version"] == 2
     assert_error(world.api("lead").post("cases/routing/dry-run", body), 403, "forbidden")
+
+
+def test_a_suspension_without_working_time_in_between_leaves_the_deadline_unchanged(world):
+    case = world.walk(world.new_case(), "submit", "dispatch", "accept")
+    deadlines.start_dispatch_stages(case, now=datetime(2026, 11, 2, 9, tzinfo=TZ))
+    before = case.deadlines.get(stage=Stage.HANDLE, active=True).due_at
+    # Paused and resumed within the lunch break: no office time passed.
+    deadlines.pause_handle(case, at=datetime(2026, 11, 3, 12, 10, tzinfo=TZ))
+    paused, after = deadlines.resume_handle(case, at=datetime(2026, 11, 3, 13, tzinfo=TZ))
+    assert (paused, after) == (timedelta(0), before)
+    assert case.deadlines.get(stage=Stage.HANDLE, active=True).paused_at is None

@@ -10,7 +10,9 @@ import itertools
 
 import pytest
 
-from zhiguan.org.models import Department, User
+from zhiguan.org.models import User
+from zhiguan.org.permissions import Actor
+from zhiguan.org.services import create_department
 
 ROLES = [
     "intake_operator",
@@ -46,6 +48,9 @@ case.reveal         Y               Y          Y          .       .         .   
 case.export         .               Y          Y          .       .         Y      .            Y
 routing.view        Y               Y          Y          .       .         Y      .            Y
 routing.manage      .               .          Y          .       .         .      .            Y
+supervision.view    .               Y          Y          Y       .         Y      .            Y
+supervision.issue   .               .          Y          .       .         .      .            Y
+supervision.answer  .               .          .          Y       .         .      .            Y
 """
 
 
@@ -108,6 +113,8 @@ def _probe(api, action: str, ctx: dict):
         )
     if action.startswith(("case.", "routing.")):
         return _probe_case(api, action, ctx, n)
+    if action.startswith("supervision."):
+        return _probe_supervision(api, action, ctx, n)
     raise AssertionError(f"no probe for {action}")
 
 
@@ -120,9 +127,14 @@ def _case_ctx(api, ctx: dict) -> dict:
 
         system = Actor.system(api.user.jurisdiction)
         ctx["category"] = create_category(actor=system, name="市容环境")
-        ctx["case"], _ = create_case(actor=system, request_type="complaint", channel="hotline",
-                                     category_id=ctx["category"].pk, description="占道经营",
-                                     reporters=[{"name": "王五", "phone": "13812345678"}])
+        ctx["case"], _ = create_case(
+            actor=system,
+            request_type="complaint",
+            channel="hotline",
+            category_id=ctx["category"].pk,
+            description="占道经营",
+            reporters=[{"name": "王五", "phone": "13812345678"}],
+        )
     return ctx
 
 
@@ -133,8 +145,16 @@ def _probe_case(api, action: str, ctx: dict, n: int):
     if action == "case.view":
         return api.get("cases")
     if action == "case.create":
-        return api.post("cases", {"request_type": "complaint", "channel": "web", "category_id": ctx["category"].pk,
-                                  "description": f"投诉{n}", "reporters": [{"name": "张三"}]})
+        return api.post(
+            "cases",
+            {
+                "request_type": "complaint",
+                "channel": "web",
+                "category_id": ctx["category"].pk,
+                "description": f"投诉{n}",
+                "reporters": [{"name": "张三"}],
+            },
+        )
     if action == "case.act":
         photo = io.BytesIO(b"\xff\xd8\xff\xe0jpeg")
         photo.name = "p.jpg"
@@ -146,7 +166,49 @@ def _probe_case(api, action: str, ctx: dict, n: int):
     if action == "routing.view":
         return api.post("cases/routing/dry-run", {"category_id": ctx["category"].pk})
     if action == "routing.manage":
-        return api.post("cases/routing/rules", {"name": f"规则{n}", "lead_department_id": ctx["colleague"].department_id})
+        return api.post(
+            "cases/routing/rules", {"name": f"规则{n}", "lead_department_id": ctx["colleague"].department_id}
+        )
+    raise AssertionError(f"no probe for {action}")
+
+
+def _supervision_ctx(api, ctx: dict) -> dict:
+    """A case dispatched to the colleague's department and a notice about it, through the real services."""
+    if "notice" not in ctx:
+        from zhiguan.cases import services, supervision
+        from zhiguan.cases.intake import create_case
+        from zhiguan.org.permissions import Actor
+        from zhiguan.taxonomy.services import create_category, create_profile
+
+        system = Actor.system(api.user.jurisdiction)
+        profile = create_profile(actor=system, code="sv", name="督办时限", accept_hours=2, handle_days=5,
+                                 callback_days=3)
+        category = create_category(actor=system, name="督办类", deadline_profile_id=profile.pk)
+        case, _ = create_case(actor=system, request_type="complaint", channel="hotline", category_id=category.pk,
+                              description="占道经营", reporters=[{"name": "王五", "phone": "13812345678"}])
+        from zhiguan.org.models import Role
+
+        dispatcher = User.objects.create_user(username=f"dispatcher-{api.user.pk}", jurisdiction=system.jurisdiction)
+        dispatcher.roles.set(Role.objects.filter(code="dispatcher"))
+        for action, extra in (("submit", {}), ("dispatch", {"lead_department_id": ctx["colleague"].department_id})):
+            services.perform(actor=Actor.for_user(dispatcher), case_id=case.pk, action=action, **extra)
+        ctx["supervised_case"] = case
+        ctx["notice"] = supervision.issue_notice(actor=system, department_id=ctx["colleague"].department_id,
+                                                 case_numbers=[case.number], level="general", text="请尽快办理",
+                                                 working_days=2)
+    return ctx
+
+
+def _probe_supervision(api, action: str, ctx: dict, n: int):
+    ctx = _supervision_ctx(api, ctx)
+    if action == "supervision.view":
+        return api.get("cases/supervision/notices")
+    if action == "supervision.issue":
+        return api.post("cases/supervision/notices", {
+            "department_id": ctx["colleague"].department_id, "case_numbers": [ctx["supervised_case"].number],
+            "level": "key", "text": f"督办{n}", "working_days": 3})
+    if action == "supervision.answer":
+        return api.post(f"cases/supervision/notices/{ctx['notice'].pk}/answer", {"text": "已督促办理"})
     raise AssertionError(f"no probe for {action}")
 
 
@@ -159,11 +221,13 @@ def test_matrix_covers_every_action_and_role():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_may_do_exactly_what_the_matrix_says(role, api_as, jurisdiction, root_department):
-    dept = Department.objects.create(
-        jurisdiction=jurisdiction, parent=root_department, code="D1", name="城管局", kind="bureau", path=""
+    dept = create_department(
+        actor=Actor.system(jurisdiction),
+        code="D1",
+        name="城管局",
+        kind="bureau",
+        parent_id=root_department.pk,
     )
-    dept.path = f"{root_department.path}{dept.pk}/"
-    dept.save()
     api = api_as(role, jurisdiction=jurisdiction, department=dept)
     colleague = User.objects.create_user(
         username=f"colleague-{role}", jurisdiction=jurisdiction, department=dept, mobile="13812345678"

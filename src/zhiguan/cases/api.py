@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router
 from ninja.files import UploadedFile
 
-from zhiguan.cases import export, intake, queries, routing, services
+from zhiguan.cases import citizen, citizen_api, export, intake, queries, routing, services, supervision_api
 from zhiguan.cases.models import Case, RoutingRule
 from zhiguan.cases.schemas import (
     AttachmentOut,
+    CallbackLinkOut,
     CaseIn,
     CaseListFilter,
     CaseOut,
     CasePage,
+    CaseRevealIn,
     DryRunIn,
     EventOut,
-    RevealIn,
     RouteOut,
     RuleIn,
     RuleOut,
@@ -29,6 +30,8 @@ from zhiguan.org.permissions import require, restrict
 from zhiguan.org.services import mask_phone
 
 router = Router(tags=["cases"])
+router.add_router("/supervision", supervision_api.router)
+router.add_router("/public", citizen_api.router)
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -130,10 +133,30 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
 
 @router.get("", response=CasePage, summary="Cases, newest first, keyset-paginated, with the total count")
 def list_cases(
-    request: HttpRequest, filters: Query[CaseListFilter], cursor: str | None = None, limit: int = 50
+    request: HttpRequest,
+    filters: Query[CaseListFilter],
+    cursor: str | None = None,
+    limit: int = 50,
+    reporter_phone: str | None = None,
 ) -> dict:
-    result = queries.page(request.auth, queries.CaseFilter(**filters.dict()), cursor=cursor, limit=limit)
+    """`reporter_phone` (the intake console's "this caller's earlier cases"): the newest `limit` cases
+    one of whose reporters has exactly this number, without paging; needs `case.reveal`."""
+    f = queries.CaseFilter(**filters.dict())
+    if reporter_phone is not None:
+        return _by_reporter_phone(request, f, reporter_phone, limit)
+    result = queries.page(request.auth, f, cursor=cursor, limit=limit)
     return {**result, "items": [_summary(c) for c in result["items"]]}
+
+
+def _by_reporter_phone(request: HttpRequest, f: queries.CaseFilter, phone: str, limit: int) -> dict:
+    require(request.auth, "case.reveal")
+    phone = phone.strip()
+    if not phone.replace("-", "").isdigit() or len(phone) > 20:
+        raise InvalidInput(_("Not a valid phone number."), field="reporter_phone")
+    qs = queries.filtered(request.auth, f).filter(reporters__phone=phone).distinct()
+    rows = qs.select_related("category", "lead_department").order_by("-created_at", "-id")
+    items = list(rows[: max(1, min(limit, 200))])
+    return {"items": [_summary(c) for c in items], "total": qs.count(), "next_cursor": None}
 
 
 @router.get("/export", summary="The filtered list as CSV or Excel (no personal data)")
@@ -157,6 +180,19 @@ def export_cases(request: HttpRequest, filters: Query[CaseListFilter], format: s
 )
 def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, object]:
     return 201, intake.upload_attachment(actor=request.auth, upload=file)
+
+
+@router.get("/attachments/{attachment_id}", summary="Download a file of a case you may see (404 otherwise)")
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = queries.get_attachment(request.auth, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _route_out(r: routing.Route) -> dict[str, Any]:
@@ -241,5 +277,14 @@ def perform_action(request: HttpRequest, number: str, action: str, payload: Body
 @router.post(
     "/{number}/reporters/reveal", response=list[dict], summary="Reveal reporters' personal data (audited)"
 )
-def reveal_reporters(request: HttpRequest, number: str, payload: RevealIn) -> list[dict]:
+def reveal_reporters(request: HttpRequest, number: str, payload: CaseRevealIn) -> list[dict]:
     return intake.reveal_reporters(actor=request.auth, number=number, reason=payload.reason)
+
+
+@router.post(
+    "/{number}/callback-link",
+    response=CallbackLinkOut,
+    summary="The signed link token with which the reporter rates the closed case (audited)",
+)
+def callback_link(request: HttpRequest, number: str) -> dict:
+    return {"token": citizen.issue_callback_link(actor=request.auth, number=number)}

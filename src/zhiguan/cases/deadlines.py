@@ -144,6 +144,11 @@ def resume_handle(case: Case, *, at: datetime) -> tuple[timedelta, datetime | No
     if row is None or row.paused_at is None:
         return timedelta(0), None
     paused = get_calendar(case.jurisdiction_id).working_time_between(row.paused_at, at)
+    if paused <= timedelta(0):
+        # Suspended and resumed outside office time (or at once): the deadline stays where it was.
+        row.paused_at = None
+        row.save(update_fields=["paused_at"])
+        return paused, row.due_at
     deadline = deadline_for(jurisdiction_id=case.jurisdiction_id, start=row.due_at, working_hours=paused)
     row.due_at, row.paused_at = deadline.at, None
     row.explanation = f"{row.explanation}\n" + _(

@@ -1,4 +1,4 @@
-"""Reads of cases, always through the data scope (`restrict`): lists, filters, keyset pages, exports."""
+"""Reads of cases, always through the data scope (`restrict`): lists, filters, keyset pages, supervision."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from zhiguan.cases.models import Case, CaseTask
-from zhiguan.errors import InvalidInput
-from zhiguan.org.permissions import Actor, get_or_404, restrict
+from zhiguan.cases.models import Case, CaseAttachment, CaseTask, SupervisionNotice
+from zhiguan.cases.workflow import OPEN_STATUSES
+from zhiguan.errors import InvalidInput, NotFound
+from zhiguan.org.permissions import Actor, get_or_404, require, restrict
 
 
 @dataclass
@@ -44,6 +45,22 @@ def get_case(actor: Actor, number: str) -> Case:
         "category", "lead_department", "street", "community", "grid", "routing_rule"
     )
     return get_or_404(actor, qs, "case.view", number=number)
+
+
+def get_attachment(actor: Actor, attachment_id: int) -> CaseAttachment:
+    """An attachment of a case the actor may see, or the actor's own pending upload; else 404."""
+    require(actor, "case.view")
+    attachment = CaseAttachment.objects.filter(
+        pk=attachment_id, jurisdiction_id=actor.jurisdiction.pk
+    ).first()
+    if attachment is None:
+        raise NotFound()
+    if attachment.case_id is None:
+        if actor.user is None or attachment.uploaded_by_id != actor.user.pk:
+            raise NotFound()
+        return attachment
+    get_or_404(actor, Case.objects.all(), "case.view", pk=attachment.case_id)
+    return attachment
 
 
 def _category_subtree(category_id: int) -> list[int]:
@@ -112,3 +129,77 @@ def page(actor: Actor, f: CaseFilter, *, cursor: str | None = None, limit: int =
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": rows, "total": total, "next_cursor": encode_cursor(rows[-1]) if more and rows else None}
+
+
+@dataclass
+class NoticeFilter:
+    department_id: int | None = None
+    level: str | None = None
+    open: bool | None = None
+    overdue: bool | None = None
+    case_number: str | None = None
+
+
+def notices(actor: Actor, f: NoticeFilter) -> QuerySet[SupervisionNotice]:
+    """Visible supervision notices, newest first. Open: not answered; overdue: not answered and past due."""
+    now = timezone.now()
+    qs = restrict(actor, SupervisionNotice.objects.all(), "supervision.view")
+    if f.department_id is not None:
+        qs = qs.filter(department_id=f.department_id)
+    if f.level is not None:
+        qs = qs.filter(level=f.level)
+    if f.open is not None:
+        qs = qs.filter(answered_at__isnull=f.open)
+    if f.overdue is True:
+        qs = qs.filter(answered_at__isnull=True, due_at__lt=now)
+    elif f.overdue is False:
+        qs = qs.exclude(answered_at__isnull=True, due_at__lt=now)
+    if f.case_number:
+        qs = qs.filter(cases__number=f.case_number)
+    return qs.select_related("department").prefetch_related("cases").order_by("-issued_at", "-id")
+
+
+def get_notice(actor: Actor, notice_id: int) -> SupervisionNotice:
+    qs = SupervisionNotice.objects.select_related("department").prefetch_related("cases")
+    return get_or_404(actor, qs, "supervision.view", pk=notice_id)
+
+
+def supervision_board(actor: Actor) -> list[dict[str, Any]]:
+    """Per lead department: open cases yellow and red, open and overdue notices (what the board shows)."""
+    require(actor, "supervision.view")
+    now = timezone.now()
+    rows: dict[int, dict[str, Any]] = {}
+
+    def row(dept_id: int, name: str) -> dict[str, Any]:
+        return rows.setdefault(
+            dept_id,
+            {
+                "department_id": dept_id,
+                "department_name": name,
+                "yellow": 0,
+                "red": 0,
+                "open_notices": 0,
+                "overdue_notices": 0,
+            },
+        )
+
+    cases = (
+        visible_cases(actor)
+        .filter(status__in=OPEN_STATUSES, warning_level__in=["yellow", "red"], lead_department__isnull=False)
+        .values("lead_department_id", "lead_department__name", "warning_level")
+        .annotate(n=Count("id"))
+    )
+    for c in cases:
+        row(c["lead_department_id"], c["lead_department__name"])[c["warning_level"]] = c["n"]
+    open_notices = (
+        restrict(actor, SupervisionNotice.objects.all(), "supervision.view")
+        .filter(answered_at__isnull=True)
+        .values("department_id", "department__name")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
+    )
+    for n in open_notices:
+        r = row(n["department_id"], n["department__name"])
+        r["open_notices"], r["overdue_notices"] = n["n"], n["late"]
+    return sorted(
+        rows.values(), key=lambda r: (-r["red"], -r["overdue_notices"], -r["yellow"], r["department_name"])
+    )

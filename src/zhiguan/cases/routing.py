@@ -6,18 +6,28 @@ version that routed it, and later edits never change it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import datetime, time
+from functools import lru_cache
 from typing import Any
 
+import shapely
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
 
 from zhiguan.audit import services as audit
 from zhiguan.cases.models import Case, RoutingRule
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, get_or_404, require
+from zhiguan.workdays.queries import get_calendar
+
+DAY_KINDS = ("working", "non_working")
+OFFICE_TIMES = ("in", "out")
 
 
 @dataclass
@@ -37,11 +47,55 @@ def _category_chain(category: Any) -> list[int]:
     return ids
 
 
-def rule_matches(rule: RoutingRule, case: Case, category_chain: list[int]) -> bool:
-    """Every condition the rule sets holds for the case (a category matches its descendants too)."""
+@lru_cache(maxsize=256)
+def _prepared(polygon_json: str) -> Any:
+    geom = shape(json.loads(polygon_json))
+    shapely.prepare(geom)
+    return geom
+
+
+def in_polygon(polygon: dict[str, Any], lng: float | None, lat: float | None) -> bool:
+    """The WGS-84 point lies inside (or on the edge of) the drawn GeoJSON polygon."""
+    if lng is None or lat is None:
+        return False
+    geom = _prepared(json.dumps(polygon, sort_keys=True))
+    return bool(geom.covers(shapely.Point(lng, lat)))
+
+
+def _in_window(start: time, end: time, moment: time) -> bool:
+    # A window that ends before it starts wraps over midnight (22:00–06:00).
+    return start <= moment < end if start <= end else moment >= start or moment < end
+
+
+def time_matches(rule: RoutingRule, jurisdiction_id: int, at: datetime) -> bool:
+    """The rule's day kind, office-time and time-of-day conditions hold at `at` (local time)."""
+    if not (rule.day_kind or rule.office_time or rule.time_from is not None):
+        return True
+    calendar = get_calendar(jurisdiction_id)
+    local = timezone.localtime(at)
+    if rule.day_kind and calendar.is_working_day(local.date()) != (rule.day_kind == "working"):
+        return False
+    if rule.office_time and calendar.is_office_time(local) != (rule.office_time == "in"):
+        return False
+    if rule.time_from is not None and rule.time_to is not None:
+        return _in_window(rule.time_from, rule.time_to, local.time())
+    return True
+
+
+def rule_matches(
+    rule: RoutingRule, case: Case, category_chain: list[int], at: datetime | None = None
+) -> bool:
+    """Every condition the rule sets holds for the case (a category matches its descendants too).
+
+    Time conditions look at `at`: when the case was registered (now for a dry run).
+    """
     if rule.category_id is not None and rule.category_id not in category_chain:
         return False
     if rule.area_id is not None and rule.area_id not in (case.street_id, case.community_id, case.grid_id):
+        return False
+    if rule.polygon and not in_polygon(rule.polygon, case.lng, case.lat):
+        return False
+    if not time_matches(rule, case.jurisdiction_id, at or case.created_at or timezone.now()):
         return False
     if rule.request_types and case.request_type not in rule.request_types:
         return False
@@ -53,14 +107,14 @@ def rule_matches(rule: RoutingRule, case: Case, category_chain: list[int]) -> bo
     return not rule.keywords or any(k and k in text for k in rule.keywords)
 
 
-def route(case: Case) -> Route:
-    """Where the case would go, by which rule (and version), and why."""
+def route(case: Case, *, at: datetime | None = None) -> Route:
+    """Where the case would go, by which rule (and version), and why (time conditions at `at`)."""
     from zhiguan.taxonomy.queries import effective_lead_department
 
     chain = _category_chain(case.category)
     rules = RoutingRule.objects.filter(jurisdiction_id=case.jurisdiction_id, current=True, retired=False)
     for rule in rules.select_related("lead_department", "deadline_profile").order_by("position", "key"):
-        if rule_matches(rule, case, chain):
+        if rule_matches(rule, case, chain, at):
             co = list(
                 Department.objects.filter(pk__in=rule.co_handler_ids, jurisdiction_id=case.jurisdiction_id)
             )
@@ -124,6 +178,11 @@ RULE_FIELDS = [
     "channels",
     "urgencies",
     "keywords",
+    "polygon",
+    "day_kind",
+    "office_time",
+    "time_from",
+    "time_to",
     "lead_department",
     "co_handler_ids",
     "deadline_profile",
@@ -151,8 +210,38 @@ def _clean_rule_fields(actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
     out["co_handler_ids"] = [
         _leading_department(actor, i, "co_handler_ids").pk for i in fields.pop("co_handler_ids", None) or []
     ]
-    out.update(fields)
+    out.update(_clean_conditions(fields))
     return out
+
+
+def _clean_polygon(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    message = _("Draw the area as a valid GeoJSON Polygon in WGS-84 (longitude, latitude).")
+    try:
+        geom = shape(value)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        raise InvalidInput(message, code="invalid_polygon", field="polygon") from exc
+    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty or not geom.is_valid:
+        raise InvalidInput(message, code="invalid_polygon", field="polygon")
+    x0, y0, x1, y1 = geom.bounds
+    if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
+        raise InvalidInput(message, code="invalid_polygon", field="polygon")
+    return json.loads(json.dumps(mapping(geom)))
+
+
+def _clean_conditions(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate the drawn area and the time conditions; the rest passes through."""
+    fields["polygon"] = _clean_polygon(fields.get("polygon"))
+    for name, allowed in (("day_kind", DAY_KINDS), ("office_time", OFFICE_TIMES)):
+        value = fields.get(name) or ""
+        if value and value not in allowed:
+            raise InvalidInput(_("Unknown value."), field=name, allowed=list(allowed))
+        fields[name] = value
+    start, end = fields.get("time_from"), fields.get("time_to")
+    if (start is None) != (end is None) or (start is not None and start == end):
+        raise InvalidInput(_("Give the time window's start and end (different times)."), field="time_from")
+    return fields
 
 
 @transaction.atomic
@@ -203,9 +292,10 @@ def dry_run(
     lng: float | None = None,
     lat: float | None = None,
     crs: str = "wgs84",
+    at: datetime | None = None,
     **attrs: Any,
 ) -> Route:
-    """Where a case with these attributes would go, without creating anything."""
+    """Where a case with these attributes, registered at `at` (default now), would go, without creating anything."""
     from zhiguan.geo.services import fill_location
     from zhiguan.taxonomy.models import Category
 
@@ -214,4 +304,6 @@ def dry_run(
     case = Case(jurisdiction=actor.jurisdiction, category=category, **attrs)
     if lng is not None and lat is not None:
         fill_location(case, jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
-    return route(case)
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return route(case, at=at)

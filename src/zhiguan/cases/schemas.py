@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from ninja import Field, Schema
@@ -45,7 +45,7 @@ class TaskOut(Schema):
     reply_late: bool
 
 
-class DeadlineOut(Schema):
+class CaseDeadlineOut(Schema):
     stage: str
     started_at: datetime
     due_at: datetime
@@ -95,7 +95,7 @@ class CaseOut(CaseSummaryOut):
     closed_at: datetime | None
     reporters: list[ReporterOut]
     tasks: list[TaskOut]
-    deadlines: list[DeadlineOut]
+    deadlines: list[CaseDeadlineOut]
     allowed_actions: list[str]
 
 
@@ -118,7 +118,7 @@ class EventOut(Schema):
     attachment_ids: list[int]
 
 
-class RevealIn(Schema):
+class CaseRevealIn(Schema):
     reason: str = Field(min_length=1, max_length=255)
 
 
@@ -154,6 +154,7 @@ class DryRunIn(Schema):
     lng: float | None = None
     lat: float | None = None
     crs: str = "wgs84"
+    at: datetime | None = None
 
 
 class RouteOut(Schema):
@@ -175,6 +176,11 @@ class RuleIn(Schema):
     channels: list[str] = []
     urgencies: list[str] = []
     keywords: list[str] = []
+    polygon: dict[str, Any] | None = None
+    day_kind: str = ""
+    office_time: str = ""
+    time_from: time | None = None
+    time_to: time | None = None
     lead_department_id: int
     co_handler_ids: list[int] = []
     deadline_profile_id: int | None = None
@@ -195,6 +201,100 @@ class RuleOut(Schema):
     channels: list[str]
     urgencies: list[str]
     keywords: list[str]
+    polygon: dict[str, Any] | None
+    day_kind: str
+    office_time: str
+    time_from: time | None
+    time_to: time | None
     lead_department_id: int
     co_handler_ids: list[int]
     deadline_profile_id: int | None
+
+
+class NoticeIn(Schema):
+    department_id: int
+    case_numbers: list[str] = Field(min_length=1, max_length=100)
+    level: str
+    text: str = Field(min_length=1, max_length=2000)
+    due_at: datetime | None = None
+    working_days: int | None = None
+
+
+class NoticeAnswerIn(Schema):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class NoticeOut(Schema):
+    id: int
+    department_id: int
+    department_name: str
+    case_numbers: list[str]
+    level: str
+    text: str
+    issued_by: str
+    issued_at: datetime
+    due_at: datetime
+    due_explanation: str
+    answer: str
+    answered_at: datetime | None
+    answered_late: bool
+    overdue: bool
+
+
+class NoticeFilterIn(Schema):
+    department_id: int | None = None
+    level: str | None = None
+    open: bool | None = None
+    overdue: bool | None = None
+    case_number: str | None = Field(None, max_length=32)
+
+
+class BoardRowOut(Schema):
+    department_id: int
+    department_name: str
+    yellow: int
+    red: int
+    open_notices: int
+    overdue_notices: int
+
+
+class FollowIn(Schema):
+    number: str = Field(min_length=1, max_length=32)
+    phone_last4: str = Field(pattern=r"^\d{4}$")
+
+
+class PublicStepOut(Schema):
+    at: datetime
+    action: str
+    status: str
+
+
+class PublicCaseOut(Schema):
+    number: str
+    status: str
+    request_type: str
+    category_name: str
+    created_at: datetime
+    closed_at: datetime | None
+    timeline: list[PublicStepOut]
+    reply: str
+    callback_result: str
+    can_rate: bool
+
+
+class RatingIn(Schema):
+    result: str
+    comment: str = Field("", max_length=500)
+    number: str | None = Field(None, max_length=32)
+    phone_last4: str | None = Field(None, pattern=r"^\d{4}$")
+    token: str | None = Field(None, max_length=512)
+
+
+class RatingOut(Schema):
+    number: str
+    status: str
+    callback_result: str
+
+
+class CallbackLinkOut(Schema):
+    token: str

@@ -23,6 +23,9 @@ from zhiguan.org.permissions import Actor, get_or_404, require
 def acting_role(actor: Actor, row: workflow.Transition) -> str | None:
     """The first of the row's roles that the actor holds (recorded on the event), or None."""
     held = set(actor.role_codes)
+    if getattr(actor, "citizen_case_id", None) is None:
+        # "citizen" is never a staff role, even if someone created a role with that code.
+        held.discard(workflow.CITIZEN)
     return next((role for role in row.roles if role in held), None)
 
 

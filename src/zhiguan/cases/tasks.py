@@ -1,4 +1,4 @@
-"""Background work on cases: the warning-level sweep and the after-commit hook of every change."""
+"""Background work on cases: the sweep (warning levels, escalation, overdue notices) and the after-commit hook."""
 
 from __future__ import annotations
 
@@ -49,12 +49,19 @@ def flag_late_tasks() -> None:
 def sweep_warning_levels(batch_size: int = 500) -> int:
     """Bring every open case's warning level (green / yellow / red) up to date; returns how many changed.
 
-    Safe on several workers at once (SKIP LOCKED on PostgreSQL); also callable in-process.
+    Then escalates red stages to the lead department's leader (once per stage) and flags overdue
+    supervision notices (once each). Safe on several workers at once (SKIP LOCKED on PostgreSQL);
+    also callable in-process.
     """
+    from zhiguan.cases import escalation, supervision
+
     flag_late_tasks()
     after_id, total = 0, 0
     while True:
         seen, changed, after_id = _sweep_batch(after_id, batch_size)
         total += changed
         if seen < batch_size:
-            return total
+            break
+    escalation.escalate_overdue()
+    supervision.flag_overdue_notices()
+    return total

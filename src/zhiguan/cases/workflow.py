@@ -64,6 +64,8 @@ DISPATCHER = "dispatcher"
 SUPERVISOR = "supervisor"
 HANDLER = "handler"
 INSPECTOR = "inspector"
+# Not a staff role: the reporter, acting through the public rating endpoint (`cases.citizen`).
+CITIZEN = "citizen"
 DISPATCHING = (DISPATCHER, SUPERVISOR)
 
 Guard = Callable[["Actor", "Case"], None]
@@ -103,7 +105,7 @@ def _rows() -> list[Transition]:
         t(S.TO_VERIFY, "verify_pass", (INSPECTOR, *DISPATCHING), S.VERIFIED, guards.may_verify),
         t(S.TO_VERIFY, "verify_fail", (INSPECTOR, *DISPATCHING), S.IN_PROGRESS, guards.may_verify),
         t(S.VERIFIED, "close", DISPATCHING, S.CLOSED),
-        t(S.CLOSED, "callback", (OPERATOR, DISPATCHER), S.CALLBACK_DONE),
+        t(S.CLOSED, "callback", (OPERATOR, DISPATCHER, CITIZEN), S.CALLBACK_DONE),
         t(S.CALLBACK_DONE, "reopen", (SUPERVISOR,), S.IN_PROGRESS, guards.citizen_dissatisfied),
     ]
     for status in WORKING_STATUSES:

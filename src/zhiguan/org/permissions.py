@@ -42,6 +42,9 @@ ACTIONS: dict[str, str] = {
     "case.export": "export case lists as CSV or Excel",
     "routing.view": "see routing rules and try where a case would go",
     "routing.manage": "create and revise routing rules",
+    "supervision.view": "see supervision notices and the supervision board",
+    "supervision.issue": "issue supervision notices (督办) to departments",
+    "supervision.answer": "answer the supervision notices sent to one's department",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "taxonomy.view", "calendar.view"]
@@ -50,20 +53,55 @@ _CASE_DESK = ["case.view", "case.create", "case.act", "case.reveal", "routing.vi
 # code: (Chinese name, data scope, actions). The administrator has every action.
 BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "intake_operator": ("受理员", DataScope.JURISDICTION, [*_VIEW_BASICS, "person.view", *_CASE_DESK]),
-    "dispatcher": ("派遣员", DataScope.JURISDICTION,
-                   [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export"]),
-    "supervisor": ("督办员", DataScope.JURISDICTION,
-                   [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export", "routing.manage"]),
-    "handler": ("承办人员", DataScope.DEPARTMENT, [*_VIEW_BASICS, "person.view", "case.view", "case.act"]),
+    "dispatcher": (
+        "派遣员",
+        DataScope.JURISDICTION,
+        [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export", "supervision.view"],
+    ),
+    "supervisor": (
+        "督办员",
+        DataScope.JURISDICTION,
+        [
+            *_VIEW_BASICS,
+            "person.view",
+            "person.reveal",
+            *_CASE_DESK,
+            "case.export",
+            "routing.manage",
+            "supervision.view",
+            "supervision.issue",
+        ],
+    ),
+    "handler": (
+        "承办人员",
+        DataScope.DEPARTMENT,
+        [*_VIEW_BASICS, "person.view", "case.view", "case.act", "supervision.view", "supervision.answer"],
+    ),
     "inspector": ("监督员", DataScope.SELF, [*_VIEW_BASICS, "case.view", "case.create", "case.act"]),
-    "leader": ("领导", DataScope.JURISDICTION,
-               [*_VIEW_BASICS, "person.view", "audit.view", "case.view", "case.export", "routing.view"]),
+    "leader": (
+        "领导",
+        DataScope.JURISDICTION,
+        [
+            *_VIEW_BASICS,
+            "person.view",
+            "audit.view",
+            "case.view",
+            "case.export",
+            "routing.view",
+            "supervision.view",
+        ],
+    ),
     "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage"]),
     "admin": ("系统管理员", DataScope.JURISDICTION, list(ACTIONS)),
 }
 
 # Wider first: an actor holding an action through several roles gets the widest scope.
-_SCOPE_ORDER: list[str] = [DataScope.JURISDICTION, DataScope.DEPARTMENT_TREE, DataScope.DEPARTMENT, DataScope.SELF]
+_SCOPE_ORDER: list[str] = [
+    DataScope.JURISDICTION,
+    DataScope.DEPARTMENT_TREE,
+    DataScope.DEPARTMENT,
+    DataScope.SELF,
+]
 _WHOLE: str = DataScope.JURISDICTION.value
 
 

@@ -13,6 +13,7 @@ from zhiguan.cases.models.case import (
     WarningLevel,
 )
 from zhiguan.cases.models.routing import RoutingRule
+from zhiguan.cases.models.supervision import CaseEscalation, SupervisionLevel, SupervisionNotice
 from zhiguan.cases.models.work import CaseDeadline, CaseExtension, CaseReturn, CaseSuspension, CaseTask
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "CaseAttachment",
     "CaseCounter",
     "CaseDeadline",
+    "CaseEscalation",
     "CaseEvent",
     "CaseExtension",
     "CaseIdempotencyKey",
@@ -30,6 +32,8 @@ __all__ = [
     "Channel",
     "RequestType",
     "RoutingRule",
+    "SupervisionLevel",
+    "SupervisionNotice",
     "Urgency",
     "WarningLevel",
 ]

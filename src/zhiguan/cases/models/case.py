@@ -128,6 +128,10 @@ class Case(TenantModel, Located):
         if scope == DataScope.JURISDICTION:
             return Q()
         if scope == DataScope.SELF:
+            # A citizen who proved to be the reporter (`cases.citizen`) acts on that one case only.
+            citizen_case_id = getattr(actor, "citizen_case_id", None)
+            if citizen_case_id is not None:
+                return Q(pk=citizen_case_id)
             if actor.user is None:
                 return Q(pk__in=[])
             return Q(verifier_id=actor.user.pk) | Q(reported_by_id=actor.user.pk)

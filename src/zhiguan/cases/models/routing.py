@@ -29,6 +29,14 @@ class RoutingRule(TenantModel):
     channels = models.JSONField(default=list, blank=True)
     urgencies = models.JSONField(default=list, blank=True)
     keywords = models.JSONField(default=list, blank=True)
+    # A drawn area: a GeoJSON Polygon or MultiPolygon in WGS-84 (the case's stored point is WGS-84).
+    polygon = models.JSONField(null=True, blank=True)
+    # When the case was registered: "working" / "non_working" day (the jurisdiction's calendar),
+    # inside or outside office time ("in" / "out"), and a time-of-day window that may wrap midnight.
+    day_kind = models.CharField(max_length=12, blank=True)
+    office_time = models.CharField(max_length=4, blank=True)
+    time_from = models.TimeField(null=True, blank=True)
+    time_to = models.TimeField(null=True, blank=True)
 
     lead_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     co_handler_ids = models.JSONField(default=list, blank=True)

@@ -1,0 +1,232 @@
+"""The citizen's side of a case: follow it by number + last four phone digits, and rate it after closure.
+
+A citizen has no account. Who may follow or rate is proved either by the case number and the last
+four digits of a reporter's phone, or by the signed link generated when the case is closed. Wrong
+number and wrong digits answer the same 404; wrong tries are counted per number, so four digits
+cannot be guessed. Rating performs the workflow's `callback` action through `services.perform` as
+the pseudo-role "citizen" (allowed on that row only), so it is locked, audited and on the timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.dispatch import Signal, receiver
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhiguan.audit import services as audit
+from zhiguan.cases import services, workflow
+from zhiguan.cases.models import Case, CaseEvent
+from zhiguan.cases.tasks import case_changed_signal
+from zhiguan.cases.workflow import Status
+from zhiguan.errors import Conflict, InvalidInput, NotFound, RateLimited
+from zhiguan.org.models import DataScope
+from zhiguan.org.permissions import Actor, get_or_404
+
+LINK_SALT = "zhiguan.cases.citizen.callback"
+FAILURE_WINDOW_SECONDS = 3600
+
+# Sent after a case is closed, with the signed rating link for the reporter (the SMS adapter listens).
+callback_link_issued = Signal()
+
+# Steps a citizen sees on the public timeline; internal steps (returns, supervision, escalation,
+# co-handling, extension requests) and every note stay inside.
+PUBLIC_ACTIONS = frozenset(
+    {
+        "register",
+        "answer",
+        "reject",
+        "submit",
+        "dispatch",
+        "accept",
+        "approve_suspension",
+        "resume",
+        "approve_extension",
+        "feed_back",
+        "verify_pass",
+        "verify_fail",
+        "close",
+        "callback",
+        "reopen",
+        "merge",
+    }
+)
+FED_BACK = frozenset({Status.TO_VERIFY, Status.VERIFIED, Status.CLOSED, Status.CALLBACK_DONE})
+_DIGITS = re.compile(r"^\d{4}$")
+
+
+class AlreadyRated(Conflict):
+    code = "already_rated"
+    default_message = gettext_lazy("This case has already been rated.")
+
+
+@dataclass(frozen=True)
+class CitizenActor(Actor):
+    """The reporter of one case, proved by number + digits or by the signed link; sees that case only."""
+
+    citizen_case_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return "citizen"
+
+    @property
+    def role_codes(self) -> list[str]:
+        return [workflow.CITIZEN]
+
+
+def citizen_actor(case: Case) -> CitizenActor:
+    grants = {"case.view": DataScope.SELF.value, "case.act": DataScope.SELF.value}
+    return CitizenActor(jurisdiction=case.jurisdiction, grants=grants, citizen_case_id=case.pk)
+
+
+def _failure_key(number: str) -> str:
+    return f"zhiguan:citizen-failures:{number}"
+
+
+def find_case(*, number: str, phone_last4: str) -> Case:
+    """The case with this number whose reporter's phone ends in these digits; else 404 (one answer for both).
+
+    After ZHIGUAN_CITIZEN_MAX_FAILURES wrong tries on a number within an hour, that number answers
+    429 for the rest of the hour, whether or not it exists.
+    """
+    number = (number or "").strip()[:32]
+    key = _failure_key(number)
+    limit = int(getattr(settings, "ZHIGUAN_CITIZEN_MAX_FAILURES", 10))
+    if (cache.get(key) or 0) >= limit:
+        raise RateLimited()
+    case = Case.objects.select_related("jurisdiction", "category").filter(number=number).first()
+    digits = phone_last4 or ""
+    ok = (
+        case is not None
+        and _DIGITS.match(digits) is not None
+        and any(r.phone.endswith(digits) for r in case.reporters.all() if r.phone)
+    )
+    if not ok or case is None:
+        cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+        raise NotFound()
+    return case
+
+
+def callback_token(case: Case) -> str:
+    """A signed link token for rating this closure of the case (a later closure needs a new one)."""
+    assert case.closed_at is not None, "a rating link is made at closure"
+    return signing.dumps({"case": case.pk, "closed": case.closed_at.isoformat()}, salt=LINK_SALT)
+
+
+def case_from_token(token: str) -> Case:
+    """The case a rating link was made for; 404 when the link is forged, expired or from an earlier closure."""
+    days = int(getattr(settings, "ZHIGUAN_CITIZEN_LINK_DAYS", 30))
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=days * 86400)
+    except signing.BadSignature as exc:
+        raise NotFound() from exc
+    case = Case.objects.select_related("jurisdiction").filter(pk=data.get("case")).first()
+    if case is None or case.closed_at is None or case.closed_at.isoformat() != data.get("closed"):
+        if case is not None and case.status == Status.CALLBACK_DONE:
+            raise AlreadyRated()
+        raise NotFound()
+    return case
+
+
+def _reply(case: Case, events: list[CaseEvent]) -> str:
+    if case.status == Status.ANSWERED:
+        return next((e.note for e in reversed(events) if e.action == "answer"), "")
+    if case.status not in FED_BACK:
+        return ""
+    fed = next((e for e in reversed(events) if e.action == "feed_back"), None)
+    return str(fed.payload.get("lead_reply", "")) if fed is not None else ""
+
+
+def public_view(case: Case) -> dict[str, Any]:
+    """What the citizen sees: status, public steps (no people, no notes), the reply once fed back."""
+    events = list(case.events.order_by("seq"))
+    return {
+        "number": case.number,
+        "status": case.status,
+        "request_type": case.request_type,
+        "category_name": str(case.category),
+        "created_at": case.created_at,
+        "closed_at": case.closed_at,
+        "timeline": [
+            {"at": e.at, "action": e.action, "status": e.to_status}
+            for e in events
+            if e.action in PUBLIC_ACTIONS
+        ],
+        "reply": _reply(case, events),
+        "callback_result": case.callback_result if case.status == Status.CALLBACK_DONE else "",
+        "can_rate": case.status == Status.CLOSED,
+    }
+
+
+def follow(*, number: str, phone_last4: str) -> dict[str, Any]:
+    """The public view of a case, for whoever knows its number and the reporter's last four digits."""
+    return public_view(find_case(number=number, phone_last4=phone_last4))
+
+
+def rate(
+    *,
+    result: str,
+    comment: str = "",
+    number: str | None = None,
+    phone_last4: str | None = None,
+    token: str | None = None,
+) -> Case:
+    """The citizen's rating of a closed case: the `callback` action performed as the citizen, once only.
+
+    Guarantees: 404 unless the number + digits or the link prove the reporter; 409 `already_rated`
+    on a second rating (also when two arrive at once); 409 `not_closed` before closure; 422 on a bad
+    result, changing nothing. The rating is on the timeline and in the audit log like any callback.
+    """
+    if token:
+        case = case_from_token(token)
+    elif number and phone_last4:
+        case = find_case(number=number, phone_last4=phone_last4)
+    else:
+        raise InvalidInput(_("Give the case number and the last four digits, or the link."), field="token")
+    if len(comment) > 500:
+        raise InvalidInput(_("The comment is too long."), field="comment")
+    if case.status == Status.CALLBACK_DONE:
+        raise AlreadyRated()
+    if case.status != Status.CLOSED:
+        raise Conflict(_("A case can be rated once it is closed."), code="not_closed", status=case.status)
+    try:
+        return services.perform(
+            actor=citizen_actor(case),
+            case_id=case.pk,
+            action="callback",
+            expected_version=case.version,
+            result=result,
+            note=comment.strip(),
+        )
+    except Conflict as exc:
+        if Case.objects.filter(pk=case.pk, status=Status.CALLBACK_DONE).exists():
+            raise AlreadyRated() from exc
+        raise
+
+
+def issue_callback_link(*, actor: Actor, number: str) -> str:
+    """A rating link for a closed case, for staff who contact reporters (audited like a reveal)."""
+    case = get_or_404(actor, Case.objects.all(), "case.reveal", number=number)
+    if case.status != Status.CLOSED or case.closed_at is None:
+        raise Conflict(_("A case can be rated once it is closed."), code="not_closed", status=case.status)
+    audit.record(actor=actor, action="case.callback_link_issued", target=case)
+    return callback_token(case)
+
+
+@receiver(case_changed_signal, dispatch_uid="cases.citizen.callback_link")
+def _issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
+    event = CaseEvent.objects.filter(pk=event_id, action="close").select_related("case").first()
+    if event is None or event.case.status != Status.CLOSED or event.case.closed_at is None:
+        return
+    callback_link_issued.send(sender=Case, case_id=case_id, token=callback_token(event.case))

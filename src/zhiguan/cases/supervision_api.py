@@ -1,0 +1,68 @@
+"""HTTP API of supervision (督办), mounted under /api/v1/cases/supervision/: parse, call, return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+
+from zhiguan.cases import queries, supervision
+from zhiguan.cases.models import SupervisionNotice
+from zhiguan.cases.schemas import BoardRowOut, NoticeAnswerIn, NoticeFilterIn, NoticeIn, NoticeOut
+
+router = Router(tags=["supervision"])
+
+
+def notice_out(notice: SupervisionNotice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "department_id": notice.department_id,
+        "department_name": notice.department.name,
+        "case_numbers": sorted(c.number for c in notice.cases.all()),
+        "level": notice.level,
+        "text": notice.text,
+        "issued_by": notice.issued_by_label,
+        "issued_at": notice.issued_at,
+        "due_at": notice.due_at,
+        "due_explanation": notice.due_explanation,
+        "answer": notice.answer,
+        "answered_at": notice.answered_at,
+        "answered_late": notice.answered_late,
+        "overdue": notice.answered_at is None and notice.due_at < timezone.now(),
+    }
+
+
+@router.get(
+    "/notices", response=list[NoticeOut], summary="Supervision notices (by department, open, overdue)"
+)
+def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn], limit: int = 200) -> list[dict]:
+    qs = queries.notices(request.auth, queries.NoticeFilter(**filters.dict()))
+    return [notice_out(n) for n in qs[: max(1, min(limit, 500))]]
+
+
+@router.post("/notices", response={201: NoticeOut}, summary="Issue a supervision notice to a department")
+def issue_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict]:
+    notice = supervision.issue_notice(actor=request.auth, **payload.dict())
+    return 201, notice_out(queries.get_notice(request.auth, notice.pk))
+
+
+@router.get("/notices/{notice_id}", response=NoticeOut)
+def get_notice(request: HttpRequest, notice_id: int) -> dict:
+    return notice_out(queries.get_notice(request.auth, notice_id))
+
+
+@router.post("/notices/{notice_id}/answer", response=NoticeOut, summary="The department answers a notice")
+def answer_notice(request: HttpRequest, notice_id: int, payload: NoticeAnswerIn) -> dict:
+    notice = supervision.answer_notice(actor=request.auth, notice_id=notice_id, text=payload.text)
+    return notice_out(queries.get_notice(request.auth, notice.pk))
+
+
+@router.get(
+    "/board",
+    response=list[BoardRowOut],
+    summary="Per department: yellow and red open cases, open and overdue notices",
+)
+def board(request: HttpRequest) -> list[dict]:
+    return queries.supervision_board(request.auth)

@@ -1,0 +1,156 @@
+"""The citizen follows a case by number + last four digits and rates it after closure (or by the signed link)."""
+
+from __future__ import annotations
+
+from tests.conftest import assert_error
+from zhiguan.audit.models import AuditRecord
+from zhiguan.cases import citizen
+from zhiguan.cases.models import Case, CaseEvent
+
+# The default reporter's phone is 13812345678.
+DIGITS = "5678"
+
+
+def _follow(anonymous_api, number, digits=DIGITS):
+    return anonymous_api.post("cases/public/follow", {"number": number, "phone_last4": digits})
+
+
+def test_the_citizen_follows_the_case_without_personal_data_or_internal_notes(world, anonymous_api):
+    case = world.walk(world.new_case(), "submit", "dispatch", "return")
+    case = world.walk(case, "refuse_return", "accept")
+    r = _follow(anonymous_api, case.number)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert (body["number"], body["status"], body["reply"], body["can_rate"]) == (
+        case.number,
+        "in_progress",
+        "",
+        False,
+    )
+    assert [s["action"] for s in body["timeline"]] == ["register", "submit", "dispatch", "accept"]
+    assert set(body["timeline"][0]) == {"at", "action", "status"}
+    text = r.content.decode()
+    for secret in ("王小明", "13812345678", "不属于本单位职责", "operator", "dispatcher"):
+        assert secret not in text
+
+
+def test_wrong_number_and_wrong_digits_get_the_same_404(world, anonymous_api):
+    case = world.new_case()
+    wrong_digits = _follow(anonymous_api, case.number, "0000")
+    wrong_number = _follow(anonymous_api, case.number[:-1] + "9")
+    assert_error(wrong_digits, 404, "not_found")
+    assert wrong_digits.content == wrong_number.content
+    assert_error(_follow(anonymous_api, case.number, "56a8"), 422, "invalid_input")
+
+
+def test_repeated_wrong_digits_lock_the_number_for_an_hour(world, anonymous_api, settings):
+    settings.ZHIGUAN_CITIZEN_MAX_FAILURES = 3
+    case = world.new_case()
+    for digits in ("0000", "1111", "2222"):
+        assert_error(_follow(anonymous_api, case.number, digits), 404, "not_found")
+    assert_error(_follow(anonymous_api, case.number), 429, "rate_limited")
+    missing = "330114-20200101-00001"
+    for _ in range(3):
+        assert_error(_follow(anonymous_api, missing), 404, "not_found")
+    assert_error(_follow(anonymous_api, missing), 429, "rate_limited")
+
+
+def test_the_public_pages_are_throttled_per_address(world, anonymous_api):
+    case = world.new_case()
+    codes = [_follow(anonymous_api, case.number).status_code for _ in range(21)]
+    assert codes[:20] == [200] * 20 and codes[20] == 429
+
+
+def test_the_reply_is_shown_once_fed_back(world, anonymous_api):
+    case = world.walk(world.new_case(), "submit", "dispatch", "accept", "reply")
+    assert _follow(anonymous_api, case.number).json()["reply"] == ""
+    case = world.do(case, "feed_back")
+    assert _follow(anonymous_api, case.number).json()["reply"] == "已现场处理"
+
+
+def test_the_citizen_rates_a_closed_case_once_by_number_and_digits(world, anonymous_api):
+    case = world.case_in("closed")
+    body = {"number": case.number, "phone_last4": DIGITS, "result": "dissatisfied", "comment": "摊贩又回来了"}
+    r = anonymous_api.post("cases/public/rate", body)
+    assert r.status_code == 200, r.content
+    assert r.json() == {"number": case.number, "status": "callback_done", "callback_result": "dissatisfied"}
+    event = case.events.order_by("-seq").first()
+    assert (event.action, event.role, event.actor_label, event.note) == (
+        "callback",
+        "citizen",
+        "citizen",
+        "摊贩又回来了",
+    )
+    audit = AuditRecord.objects.get(action="case.callback")
+    assert audit.actor_user_id is None and audit.actor_label == "citizen"
+    assert_error(anonymous_api.post("cases/public/rate", body), 409, "already_rated")
+    assert case.events.filter(action="callback").count() == 1
+    # The supervisor may now reopen the case the citizen is dissatisfied with.
+    assert world.do(Case.objects.get(pk=case.pk), "reopen").status == "in_progress"
+
+
+def test_rating_before_closure_or_with_a_bad_result_changes_nothing(world, anonymous_api):
+    open_case = world.walk(world.new_case(), "submit")
+    body = {"number": open_case.number, "phone_last4": DIGITS, "result": "satisfied"}
+    assert_error(anonymous_api.post("cases/public/rate", body), 409, "not_closed")
+    closed = world.case_in("closed")
+    events = CaseEvent.objects.count()
+    bad = {"number": closed.number, "phone_last4": DIGITS, "result": "great"}
+    assert_error(anonymous_api.post("cases/public/rate", bad), 422, "invalid_input")
+    wrong = {"number": closed.number, "phone_last4": "0000", "result": "satisfied"}
+    assert_error(anonymous_api.post("cases/public/rate", wrong), 404, "not_found")
+    assert CaseEvent.objects.count() == events
+    assert Case.objects.get(pk=closed.pk).status == "closed"
+
+
+def test_the_signed_link_made_at_closure_rates_the_case_once(
+    world, anonymous_api, django_capture_on_commit_callbacks
+):
+    links: list[tuple[int, str]] = []
+
+    def keep(sender, case_id, token, **kwargs):
+        links.append((case_id, token))
+
+    citizen.callback_link_issued.connect(keep)
+    try:
+        case = world.case_in("verified")
+        with django_capture_on_commit_callbacks(execute=True):
+            world.do(case, "close")
+    finally:
+        citizen.callback_link_issued.disconnect(keep)
+    assert [case_id for case_id, _ in links] == [case.pk]
+    token = links[0][1]
+    forged = anonymous_api.post("cases/public/rate", {"token": token[:-2] + "xx", "result": "satisfied"})
+    assert_error(forged, 404, "not_found")
+    r = anonymous_api.post("cases/public/rate", {"token": token, "result": "basically_satisfied"})
+    assert r.status_code == 200, r.content
+    assert r.json()["callback_result"] == "basically_satisfied"
+    again = anonymous_api.post("cases/public/rate", {"token": token, "result": "satisfied"})
+    assert_error(again, 409, "already_rated")
+
+
+def test_staff_get_the_rating_link_for_a_closed_case_with_an_audit_record(world, anonymous_api):
+    case = world.case_in("closed")
+    r = world.api("operator").post(f"cases/{case.number}/callback-link")
+    assert r.status_code == 200, r.content
+    assert AuditRecord.objects.filter(action="case.callback_link_issued").count() == 1
+    assert_error(world.api("lead").post(f"cases/{case.number}/callback-link"), 403, "forbidden")
+    open_case = world.walk(world.new_case(), "submit")
+    assert_error(world.api("operator").post(f"cases/{open_case.number}/callback-link"), 409, "not_closed")
+    rated = anonymous_api.post("cases/public/rate", {"token": r.json()["token"], "result": "satisfied"})
+    assert rated.status_code == 200, rated.content
+
+
+def test_a_staff_role_named_citizen_does_not_open_the_citizen_row(world):
+    from zhiguan.org.models import Role, User
+
+    role = Role.objects.create(
+        code="citizen", name="市民", data_scope="jurisdiction", permissions=["case.view", "case.act"]
+    )
+    user = User.objects.create_user(username="fake-citizen", jurisdiction=world.jurisdiction)
+    user.roles.set([role])
+    case = world.case_in("closed")
+    api = world.api("operator")
+    api.client.force_login(user)
+    assert_error(api.post(f"cases/{case.number}/actions/callback", {"result": "satisfied"}), 403, "forbidden")
+    assert Case.objects.get(pk=case.pk).status == "closed"

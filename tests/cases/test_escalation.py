@@ -1,0 +1,111 @@
+"""Automatic escalation of red stages to the lead department's leader: once per stage, after the delay."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from django.db import connection
+
+from tests.conftest import is_postgres
+from zhiguan.audit.models import AuditRecord
+from zhiguan.cases import deadlines, escalation, tasks
+from zhiguan.cases.models import CaseEscalation, CaseEvent
+from zhiguan.org.models import Department
+from zhiguan.workdays.calendar import TZ
+
+from .conftest import build_world
+
+
+def _late_case(world, *, start=datetime(2020, 1, 6, 9, tzinfo=TZ), actions=("submit", "dispatch")):
+    # No service sets a department's leader yet (org owns it); the leader is data here.
+    Department.objects.filter(pk=world.depts["CGJ"].pk).update(leader=world.users["leader"])
+    case = world.walk(world.new_case(), *actions)
+    deadlines.start_dispatch_stages(case, now=start)
+    return case
+
+
+def test_a_red_case_escalates_to_the_lead_leader_once_per_stage_however_often_the_sweep_runs(world):
+    case = _late_case(world)
+    tasks.sweep_warning_levels()
+    tasks.sweep_warning_levels()
+    rows = list(CaseEscalation.objects.filter(case=case))
+    assert sorted(r.stage for r in rows) == ["accept", "handle"]
+    assert {r.leader_id for r in rows} == {world.users["leader"].pk}
+    assert {r.department_id for r in rows} == {world.depts["CGJ"].pk}
+    events = list(case.events.filter(action="escalate"))
+    assert len(events) == 2
+    assert all("leader" in e.note and "城管局" in e.note for e in events)
+    assert events[0].from_status == events[0].to_status == "dispatched"
+    assert AuditRecord.objects.filter(action="case.escalated").count() == 2
+    timeline = world.api("dispatcher").get(f"cases/{case.number}/timeline").json()
+    assert [e["action"] for e in timeline].count("escalate") == 2
+
+
+def test_a_new_handling_stage_after_rework_may_escalate_again(world):
+    case = _late_case(world, actions=("submit", "dispatch"))
+    case = world.do(case, "accept")
+    escalation.escalate_overdue()
+    assert CaseEscalation.objects.filter(case=case, stage="handle").count() == 1
+    case = world.walk(case, "reply", "feed_back", "verify_fail")
+    case.deadlines.filter(stage="handle", active=True).update(due_at=datetime(2020, 2, 1, tzinfo=TZ))
+    escalation.escalate_overdue()
+    escalation.escalate_overdue()
+    assert CaseEscalation.objects.filter(case=case, stage="handle").count() == 2
+
+
+def test_suspended_and_closed_cases_do_not_escalate(world):
+    suspended = _late_case(
+        world, actions=("submit", "dispatch", "accept", "request_suspension", "approve_suspension")
+    )
+    suspended.deadlines.filter(stage="handle").update(paused_at=datetime(2020, 1, 7, tzinfo=TZ))
+    suspended.deadlines.filter(stage="accept").update(active=False)
+    assert escalation.escalate_overdue() == 0
+    assert not CaseEscalation.objects.exists()
+
+
+def test_escalation_waits_for_the_configured_working_hours_red(world, settings):
+    settings.ZHIGUAN_CASE_ESCALATE_AFTER_HOURS = 8
+    # Monday 2026-11-02 09:00: accept is due at 11:00 the same day.
+    case = _late_case(world, start=datetime(2026, 11, 2, 9, tzinfo=TZ))
+    assert escalation.escalate_overdue(now=datetime(2026, 11, 2, 15, tzinfo=TZ)) == 0
+    # 11:00–12:00 and 13:30–17:30 on Monday, 08:30–12:00 on Tuesday: 8.5 working hours red.
+    assert escalation.escalate_overdue(now=datetime(2026, 11, 3, 12, tzinfo=TZ)) == 1
+    assert CaseEscalation.objects.get(case=case).stage == "accept"
+
+
+def test_without_a_leader_the_escalation_is_still_recorded_and_says_so(world):
+    case = world.walk(world.new_case(), "submit", "dispatch")
+    deadlines.start_dispatch_stages(case, now=datetime(2020, 1, 6, 9, tzinfo=TZ))
+    escalation.escalate_overdue()
+    assert set(CaseEscalation.objects.values_list("leader_id", flat=True)) == {None}
+    assert "none is set" in case.events.filter(action="escalate").first().note
+
+
+@pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (real row locks)")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_escalate_each_stage_once(jurisdiction):
+    world = build_world(jurisdiction)
+    cases = [_late_case(world) for _ in range(3)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            escalation.escalate_overdue()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for case in cases:
+        assert CaseEscalation.objects.filter(case=case).count() == 2
+        assert CaseEvent.objects.filter(case=case, action="escalate").count() == 2
