@@ -38,7 +38,7 @@ def _lock(case_id: int) -> Case:
         with transaction.atomic():
             return qs.get()
     except DatabaseError as exc:
-        current = Case.objects.filter(pk=case_id).values("status", "version").first() or {}
+        current: dict[str, Any] = Case.objects.filter(pk=case_id).values("status", "version").first() or {}
         raise Conflict(**current) from exc
 
 
@@ -47,7 +47,7 @@ def _bump_version(case: Case, expected_version: int | None) -> None:
         raise Conflict(status=case.status, version=case.version)
     # Optimistic check for both databases: the row must still carry the version we read.
     if not Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1):
-        current = Case.objects.filter(pk=case.pk).values("status", "version").first() or {}
+        current: dict[str, Any] = Case.objects.filter(pk=case.pk).values("status", "version").first() or {}
         raise Conflict(**current)
     case.version += 1
 
