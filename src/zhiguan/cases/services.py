@@ -29,6 +29,11 @@ def acting_role(actor: Actor, row: workflow.Transition) -> str | None:
     return next((role for role in row.roles if role in held), None)
 
 
+def _current_state(case_id: int) -> dict[str, Any]:
+    """What a losing concurrent actor is told: the case's status and version as they are now."""
+    return dict(Case.objects.filter(pk=case_id).values("status", "version").first() or {})
+
+
 def _lock(case_id: int) -> Case:
     # NOWAIT on PostgreSQL: a second actor on the same case is told at once instead of queueing.
     qs = Case.objects.filter(pk=case_id)
@@ -38,8 +43,7 @@ def _lock(case_id: int) -> Case:
         with transaction.atomic():
             return qs.get()
     except DatabaseError as exc:
-        current: dict[str, Any] = Case.objects.filter(pk=case_id).values("status", "version").first() or {}
-        raise Conflict(**current) from exc
+        raise Conflict(**_current_state(case_id)) from exc
 
 
 def _bump_version(case: Case, expected_version: int | None) -> None:
@@ -47,8 +51,7 @@ def _bump_version(case: Case, expected_version: int | None) -> None:
         raise Conflict(status=case.status, version=case.version)
     # Optimistic check for both databases: the row must still carry the version we read.
     if not Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1):
-        current: dict[str, Any] = Case.objects.filter(pk=case.pk).values("status", "version").first() or {}
-        raise Conflict(**current)
+        raise Conflict(**_current_state(case.pk))
     case.version += 1
 
 
