@@ -112,3 +112,23 @@ def test_bad_department_input_changes_nothing(api_as, jurisdiction, root_departm
         "not_found",
     )
     assert (Department.objects.count(), AuditRecord.objects.count()) == counts
+
+
+def test_department_leader_is_set_from_its_own_staff_and_kept_in_history(
+    api_as, make_user, jurisdiction, root_department
+):
+    admin = api_as("admin", jurisdiction=jurisdiction)
+    dept = admin.post(
+        "org/departments", {"code": "B1", "name": "城管局", "kind": "bureau", "parent_id": root_department.pk}
+    ).json()
+    outsider = make_user("handler", jurisdiction=jurisdiction, department=root_department)
+    err = assert_error(
+        admin.patch(f"org/departments/{dept['id']}", {"leader_id": outsider.pk}), 422, "invalid_input"
+    )
+    assert err["details"]["field"] == "leader_id"
+    chief = make_user("handler", jurisdiction=jurisdiction, department=Department.objects.get(pk=dept["id"]))
+    r = admin.patch(f"org/departments/{dept['id']}", {"leader_id": chief.pk, "reason": "任命"})
+    assert r.status_code == 200 and r.json()["leader_id"] == chief.pk
+    last = admin.get(f"org/departments/{dept['id']}/history").json()[-1]
+    assert last["before"]["leader"] is None and last["after"]["leader"] == chief.pk
+    assert admin.patch(f"org/departments/{dept['id']}", {"clear_leader": True}).json()["leader_id"] is None

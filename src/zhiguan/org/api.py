@@ -101,6 +101,7 @@ def _dept_out(d: Department) -> dict:
         "duty_phone": d.duty_phone,
         "active": d.active,
         "depth": d.path.count("/") - 2,
+        "leader_id": d.leader_id,
     }
 
 

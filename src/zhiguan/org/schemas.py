@@ -38,6 +38,7 @@ class DepartmentOut(Schema):
     duty_phone: str
     active: bool
     depth: int
+    leader_id: int | None
 
 
 class DepartmentIn(Schema):
@@ -51,6 +52,8 @@ class DepartmentIn(Schema):
 class DepartmentPatch(Schema):
     name: str | None = Field(None, max_length=64)
     duty_phone: str | None = Field(None, max_length=20)
+    leader_id: int | None = None
+    clear_leader: bool = False
     reason: str = Field("", max_length=255)
 
 

@@ -27,7 +27,7 @@ from zhiguan.org.models import (
 )
 from zhiguan.org.permissions import ACTIONS, BUILTIN_ROLES, Actor, get_or_404, require
 
-DEPARTMENT_FIELDS = ["code", "name", "kind", "duty_phone", "active", "parent"]
+DEPARTMENT_FIELDS = ["code", "name", "kind", "duty_phone", "active", "parent", "leader"]
 
 
 def ensure_builtin_roles(*, using: str = "default") -> None:
@@ -121,9 +121,12 @@ def update_department(
     department_id: int,
     name: str | None = None,
     duty_phone: str | None = None,
+    leader_id: int | None = None,
+    clear_leader: bool = False,
     reason: str = "",
 ) -> Department:
-    """Rename a department or change its duty phone; the old values stay in its history."""
+    """Rename a department, change its duty phone or its leader (who receives escalations);
+    the old values stay in its history. The leader must be an active person of this department."""
     dept = get_or_404(actor, Department.objects.select_for_update(), "department.manage", pk=department_id)
     before = _dept_state(dept)
     if name is not None:
@@ -133,6 +136,17 @@ def update_department(
     if duty_phone is not None:
         _validate_phone(duty_phone, "duty_phone")
         dept.duty_phone = duty_phone
+    if clear_leader:
+        dept.leader = None
+    elif leader_id is not None:
+        leader = User.objects.filter(
+            pk=leader_id, jurisdiction_id=actor.jurisdiction.pk, department=dept, is_active=True
+        ).first()
+        if leader is None:
+            raise InvalidInput(
+                _("The leader must be an active member of this department."), field="leader_id"
+            )
+        dept.leader = leader
     dept.save()
     _record_change(dept, actor=actor, kind="updated", before=before, after=_dept_state(dept), reason=reason)
     return dept
