@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -121,11 +121,22 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
     )
 
 
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An id or number far beyond what the database column holds (SQLite raises OverflowError,
+    # PostgreSQL "numeric value out of range"): the input is wrong, not the server.
+    return error_response(request, status=422, code="invalid_input", message=_("A number is out of range."))
+
+
 @api.exception_handler(IntegrityError)
 def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     # A unique constraint caught a race the service's own check could not see (two requests at once).
     return error_response(
-        request, status=409, code="conflict", message=_("This conflicts with a record saved at the same moment.")
+        request,
+        status=409,
+        code="conflict",
+        message=_("This conflicts with a record saved at the same moment."),
     )
 
 

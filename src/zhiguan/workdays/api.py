@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from zhiguan.org.permissions import require, restrict
 from zhiguan.workdays import queries, services
-from zhiguan.workdays.calendar import Deadline
+from zhiguan.workdays.calendar import FIRST_YEAR, LAST_YEAR, Deadline
 from zhiguan.workdays.models import HolidayOverride, YearTable
 from zhiguan.workdays.schemas import (
     BetweenOut,
@@ -77,7 +77,9 @@ def between(request: HttpRequest, start: datetime, end: datetime) -> dict:
 
 
 @router.get("/overrides", response=list[OverrideOut], summary="The jurisdiction's holiday overrides")
-def list_overrides(request: HttpRequest, year: int | None = None) -> list[dict]:
+def list_overrides(
+    request: HttpRequest, year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR)
+) -> list[dict]:
     qs = restrict(request.auth, HolidayOverride.objects.all(), "calendar.manage")
     if year is not None:
         qs = qs.filter(date__year=year)
