@@ -181,21 +181,38 @@ def _supervision_ctx(api, ctx: dict) -> dict:
         from zhiguan.taxonomy.services import create_category, create_profile
 
         system = Actor.system(api.user.jurisdiction)
-        profile = create_profile(actor=system, code="sv", name="督办时限", accept_hours=2, handle_days=5,
-                                 callback_days=3)
+        profile = create_profile(
+            actor=system, code="sv", name="督办时限", accept_hours=2, handle_days=5, callback_days=3
+        )
         category = create_category(actor=system, name="督办类", deadline_profile_id=profile.pk)
-        case, _ = create_case(actor=system, request_type="complaint", channel="hotline", category_id=category.pk,
-                              description="占道经营", reporters=[{"name": "王五", "phone": "13812345678"}])
+        case, _ = create_case(
+            actor=system,
+            request_type="complaint",
+            channel="hotline",
+            category_id=category.pk,
+            description="占道经营",
+            reporters=[{"name": "王五", "phone": "13812345678"}],
+        )
         from zhiguan.org.models import Role
 
-        dispatcher = User.objects.create_user(username=f"dispatcher-{api.user.pk}", jurisdiction=system.jurisdiction)
+        dispatcher = User.objects.create_user(
+            username=f"dispatcher-{api.user.pk}", jurisdiction=system.jurisdiction
+        )
         dispatcher.roles.set(Role.objects.filter(code="dispatcher"))
-        for action, extra in (("submit", {}), ("dispatch", {"lead_department_id": ctx["colleague"].department_id})):
+        for action, extra in (
+            ("submit", {}),
+            ("dispatch", {"lead_department_id": ctx["colleague"].department_id}),
+        ):
             services.perform(actor=Actor.for_user(dispatcher), case_id=case.pk, action=action, **extra)
         ctx["supervised_case"] = case
-        ctx["notice"] = supervision.issue_notice(actor=system, department_id=ctx["colleague"].department_id,
-                                                 case_numbers=[case.number], level="general", text="请尽快办理",
-                                                 working_days=2)
+        ctx["notice"] = supervision.issue_notice(
+            actor=system,
+            department_id=ctx["colleague"].department_id,
+            case_numbers=[case.number],
+            level="general",
+            text="请尽快办理",
+            working_days=2,
+        )
     return ctx
 
 
@@ -204,9 +221,16 @@ def _probe_supervision(api, action: str, ctx: dict, n: int):
     if action == "supervision.view":
         return api.get("cases/supervision/notices")
     if action == "supervision.issue":
-        return api.post("cases/supervision/notices", {
-            "department_id": ctx["colleague"].department_id, "case_numbers": [ctx["supervised_case"].number],
-            "level": "key", "text": f"督办{n}", "working_days": 3})
+        return api.post(
+            "cases/supervision/notices",
+            {
+                "department_id": ctx["colleague"].department_id,
+                "case_numbers": [ctx["supervised_case"].number],
+                "level": "key",
+                "text": f"督办{n}",
+                "working_days": 3,
+            },
+        )
     if action == "supervision.answer":
         return api.post(f"cases/supervision/notices/{ctx['notice'].pk}/answer", {"text": "已督促办理"})
     raise AssertionError(f"no probe for {action}")
