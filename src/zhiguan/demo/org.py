@@ -7,7 +7,7 @@ from django.db import transaction
 
 from zhiguan.org.models import Department, DepartmentKind, Role, User
 from zhiguan.org.permissions import Actor
-from zhiguan.org.services import create_department
+from zhiguan.org.services import create_department, update_department
 
 DEMO_PASSWORD = "Zhiguan@2026"
 
@@ -127,6 +127,12 @@ def build_demo_org(
             is_superuser=username == "admin",
         )
         user.roles.set([roles[c] for c in role_codes])
+        # The demo's department handlers double as their department's leader, who receives escalations.
+        if role_codes == ["handler"] and depts[dept_code].leader_id is None:
+            update_department(
+                actor=actor, department_id=depts[dept_code].pk, leader_id=user.pk, reason="演示数据"
+            )
+            depts[dept_code].refresh_from_db()
     return depts
 
 
