@@ -47,3 +47,11 @@ def test_openapi_document_and_docs_are_served_without_a_cdn(db):
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower() and b"/static/ninja/swagger-ui-bundle.js" in docs.content
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_ids_beyond_the_database_range_are_invalid_input_not_a_crash(api_as, jurisdiction):
+    admin = api_as("admin", jurisdiction=jurisdiction)
+    huge = 10**20
+    assert_error(admin.get("geo/areas", parent_id=huge), 422, "invalid_input")
+    assert admin.get("audit/records", before_id=huge).status_code == 200
+    assert_error(admin.get(f"org/departments/{huge}"), 404, "not_found")

@@ -42,4 +42,4 @@ def list_records(request: HttpRequest, filters: Query[AuditFilter]) -> object:
             qs = qs.filter(**{name: value})
     if filters.before_id is not None:
         qs = qs.filter(id__lt=filters.before_id)
-    return qs.order_by("-id")[: max(1, min(filters.limit, 500))]
+    return list(qs.order_by("-id")[: max(1, min(filters.limit, 500))])

@@ -1,11 +1,14 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from zhiguan.geo import queries, services
 from zhiguan.geo.crs import WGS84
 from zhiguan.geo.schemas import AreaOut, GeoImportIn, GeoImportOut, LocationOut
+
+# Ids are 64-bit in the database; a larger one is bad input on every database alike.
+MAX_ID = 2**63 - 1
 
 router = Router(tags=["geo"])
 
@@ -16,8 +19,11 @@ def import_areas(request: HttpRequest, payload: GeoImportIn) -> services.ImportR
 
 
 @router.get("/areas", response=list[AreaOut], summary="List areas (without boundaries)")
-def list_areas(request: HttpRequest, level: str | None = None, parent_id: int | None = None) -> Any:
-    return queries.areas(actor=request.auth, level=level, parent_id=parent_id)  # type: ignore[attr-defined]
+def list_areas(
+    request: HttpRequest, level: str | None = None, parent_id: int | None = Query(None, ge=1, le=MAX_ID)
+) -> Any:
+    # Evaluated here, so that a database error surfaces as one (not inside response serialisation).
+    return list(queries.areas(actor=request.auth, level=level, parent_id=parent_id))  # type: ignore[attr-defined]
 
 
 @router.get("/areas.geojson", response=dict, summary="Areas as a GeoJSON FeatureCollection (for the map)")

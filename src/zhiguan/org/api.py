@@ -206,7 +206,7 @@ def list_roles(request: HttpRequest) -> object:
 
 @router.get("/clients", response=list[ClientOut])
 def list_clients(request: HttpRequest) -> object:
-    return restrict(request.auth, ApiClient.objects.all(), "client.manage")
+    return list(restrict(request.auth, ApiClient.objects.all(), "client.manage"))
 
 
 @router.post("/clients", response={201: ClientOut})

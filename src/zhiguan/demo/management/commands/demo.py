@@ -1,8 +1,9 @@
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zhiguan.demo.build import build_demo
+from zhiguan.demo.build import DEMO_CASES, build_demo
 from zhiguan.demo.data import demo_data_dir
 from zhiguan.demo.org import DEMO_PASSWORD, demo_logins
 from zhiguan.tenancy.models import Jurisdiction
@@ -15,8 +16,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when a jurisdiction already exists"
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=int(os.environ.get("ZHIGUAN_DEMO_CASES", DEMO_CASES)),
+            help=f"how many demo cases to build (default {DEMO_CASES}, or $ZHIGUAN_DEMO_CASES)",
+        )
 
-    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, if_empty: bool = False, cases: int = DEMO_CASES, **options: Any) -> None:
         if Jurisdiction.objects.exists():
             if if_empty:
                 self.stdout.write("Database already holds a district; demo not loaded again.")
@@ -30,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Real data not found (../shared/data or $ZHIGUAN_DEMO_DATA): generated content only"
             )
-        build_demo(data_dir=data_dir, log=self.stdout.write)
+        build_demo(data_dir=data_dir, log=self.stdout.write, cases=cases)
         print_logins(self.stdout.write)
 
 

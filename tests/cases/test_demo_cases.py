@@ -1,0 +1,72 @@
+"""The demo cases: built through the real services, at every status, with continuous timelines."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import shared_data
+from zhiguan.cases.demo import build_demo_cases
+from zhiguan.cases.models import Case, CaseEvent
+from zhiguan.cases.workflow import Status
+from zhiguan.demo.build import build_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _build(data_dir: Path | None) -> dict[str, Any]:
+    jurisdiction = build_demo(data_dir=data_dir, cases=0, log=lambda _line: None)
+    return build_demo_cases(jurisdiction=jurisdiction, data_dir=data_dir, count=120, log=lambda _line: None)
+
+
+def _assert_continuous_timelines() -> None:
+    events: dict[int, list[CaseEvent]] = {}
+    for event in CaseEvent.objects.order_by("case_id", "seq"):
+        events.setdefault(event.case_id, []).append(event)
+    for case in Case.objects.all():
+        timeline = events[case.pk]
+        assert [e.seq for e in timeline] == list(range(1, len(timeline) + 1))
+        assert (timeline[0].action, timeline[0].from_status, timeline[0].to_status) == (
+            "register",
+            "",
+            Status.REGISTERED,
+        )
+        assert timeline[0].at == case.created_at
+        for before, after in itertools.pairwise(timeline):
+            assert after.from_status == before.to_status, case.number
+            assert after.at >= before.at, case.number
+        assert timeline[-1].to_status == case.status
+
+
+def test_generated_demo_cases_reach_every_status_with_continuous_timelines() -> None:
+    built = _build(None)
+
+    assert built["source"] == "generated"
+    assert built["failed"] == {}
+    assert built["cases"] == 120
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(Case.objects.exclude(callback_result="").values_list("callback_result", flat=True)) == {
+        "satisfied",
+        "basically_satisfied",
+        "dissatisfied",
+    }
+    assert Case.objects.filter(reopen_count__gt=0).exists()
+    assert Case.objects.filter(tasks__role="co").exists()
+    assert (
+        Case.objects.filter(merged_into__isnull=False).count() == Case.objects.filter(status="merged").count()
+    )
+    _assert_continuous_timelines()
+
+
+def test_demo_cases_use_the_real_messages_when_present() -> None:
+    data_dir = shared_data("tipdm2020_c", "train.csv").parent.parent
+
+    built = _build(data_dir)
+
+    assert built["source"] == "tipdm2020_c"
+    assert built["failed"] == {}
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+    _assert_continuous_timelines()

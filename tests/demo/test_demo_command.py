@@ -1,0 +1,65 @@
+"""`zhiguan demo` builds a living district, with or without the real data beside the repository."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from zhiguan.cases.models import Case
+from zhiguan.geo.models import Area
+from zhiguan.org.models import Department, User
+from zhiguan.org.permissions import BUILTIN_ROLES
+from zhiguan.taxonomy.models import Category
+
+from ..conftest import SHARED_DATA
+
+STREETS = {"白杨街道", "下沙街道", "义蓬街道", "新湾街道", "河庄街道", "前进街道", "临江街道"}
+
+
+def _build(monkeypatch, data_dir) -> str:
+    monkeypatch.setattr("zhiguan.demo.management.commands.demo.demo_data_dir", lambda: data_dir)
+    out = StringIO()
+    call_command("demo", "--cases", "90", stdout=out)
+    return out.getvalue()
+
+
+def _assert_living_district(output: str) -> None:
+    assert {a.name for a in Area.objects.filter(level="street")} == STREETS
+    assert Area.objects.filter(level="grid").count() > 100
+    assert Department.objects.filter(kind="street").count() == 7
+    for role in BUILTIN_ROLES:
+        assert User.objects.filter(roles__code=role).exists(), f"no demo person has the role {role}"
+        assert User.objects.filter(roles__code=role).first().username in output, (
+            f"log-in for {role} not printed"
+        )
+    assert "Zhiguan@2026" in output
+    assert Category.objects.filter(level=1).count() >= 12
+    assert Case.objects.count() >= 80
+    assert Case.objects.values("status").distinct().count() >= 10
+
+
+@pytest.mark.django_db
+def test_demo_builds_from_generated_content_when_the_real_data_is_absent(monkeypatch):
+    output = _build(monkeypatch, None)
+    assert "generated content only" in output
+    _assert_living_district(output)
+
+
+@pytest.mark.django_db
+def test_demo_uses_the_real_data_when_present(monkeypatch):
+    if not (SHARED_DATA / "geo_hangzhou").is_dir():
+        pytest.skip(f"real data not available: {SHARED_DATA}")
+    output = _build(monkeypatch, SHARED_DATA)
+    assert "real data" in output
+    _assert_living_district(output)
+    assert Category.objects.filter(level=3).count() == 517
+
+
+@pytest.mark.django_db
+def test_demo_is_not_loaded_twice(monkeypatch):
+    _build(monkeypatch, None)
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "not loaded again" in out.getvalue()
