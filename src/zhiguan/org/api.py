@@ -22,6 +22,7 @@ from zhiguan.org.schemas import (
     MeOut,
     PersonIn,
     PersonOut,
+    PersonPatch,
     PersonRevealOut,
     RevealIn,
     RoleOut,
@@ -189,6 +190,11 @@ def list_people(request: HttpRequest, department_id: int | None = None) -> list[
 @router.post("/people", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
     return 201, _person_out(services.create_person(actor=request.auth, **payload.dict()))
+
+
+@router.patch("/people/{person_id}", response=PersonOut, summary="Change roles, department or active flag")
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict:
+    return _person_out(services.update_person(actor=request.auth, person_id=person_id, **payload.dict()))
 
 
 @router.post(

@@ -95,6 +95,15 @@ class PersonIn(Schema):
     mobile: str = Field("", max_length=20)
 
 
+class PersonPatch(Schema):
+    full_name: str | None = Field(None, max_length=64)
+    department_id: int | None = None
+    role_codes: list[str] | None = None
+    mobile: str | None = Field(None, max_length=20)
+    is_active: bool | None = None
+    reason: str = Field("", max_length=255)
+
+
 class RevealIn(Schema):
     reason: str = Field(min_length=1, max_length=255)
 
