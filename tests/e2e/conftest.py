@@ -8,11 +8,16 @@ leaves these tests out (`-m "not e2e"` in pyproject).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -55,6 +60,50 @@ def _zhiguan() -> str:
     return str(Path(sys.executable).with_name("zhiguan"))
 
 
+# The browser tests need the demo district, not three months of it: a few hundred cases build in
+# seconds where the full demo takes minutes. The built database is kept in var/e2e-cache/, keyed
+# by the sources that make it, and copied for each run.
+E2E_DEMO_CASES = int(os.environ.get("ZHIGUAN_E2E_DEMO_CASES", "300"))
+_BUILD_DEMO = """
+import inspect, os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhiguan.settings")
+django.setup()
+from zhiguan.demo.build import build_demo
+from zhiguan.demo.data import demo_data_dir
+kwargs = {"cases": int(os.environ["ZHIGUAN_E2E_DEMO_CASES"])} if "cases" in inspect.signature(build_demo).parameters else {}
+build_demo(data_dir=demo_data_dir(), log=lambda *a, **k: None, **kwargs)
+"""
+
+
+def _sources_key() -> str:
+    digest = hashlib.sha1(str(E2E_DEMO_CASES).encode())
+    for path in sorted((REPO_ROOT / "src" / "zhiguan").rglob("*.py")):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _demo_database(var: Path, env: dict[str, str]) -> None:
+    """A migrated demo database in `var` (SQLite), from the cache when the sources did not change."""
+    cache = REPO_ROOT / "var" / "e2e-cache" / _sources_key()
+    files = ("zhiguan.sqlite3", "secret_key")
+    if not all((cache / f).is_file() for f in files):
+        build = Path(tempfile.mkdtemp(prefix="e2e-demo-"))
+        benv = {**env, "ZHIGUAN_VAR_DIR": str(build), "ZHIGUAN_E2E_DEMO_CASES": str(E2E_DEMO_CASES)}
+        subprocess.run([_zhiguan(), "migrate", "--no-input", "-v0"], env=benv, check=True, cwd=REPO_ROOT)
+        subprocess.run([sys.executable, "-c", _BUILD_DEMO], env=benv, check=True, cwd=REPO_ROOT)
+        with contextlib.closing(sqlite3.connect(build / files[0])) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.rmtree(cache.parent, ignore_errors=True)
+        cache.mkdir(parents=True)
+        for f in files:
+            shutil.copy2(build / f, cache / f)
+        shutil.rmtree(build, ignore_errors=True)
+    for f in files:
+        shutil.copy2(cache / f, var / f)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a server holding a fresh demo district; stopped after the session.
@@ -75,8 +124,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "ZHIGUAN_WEB_WORKERS": "2",
     }
     env.pop("ZHIGUAN_REDIS_URL", None)
-    subprocess.run([_zhiguan(), "migrate", "--no-input", "-v0"], env=env, check=True, cwd=REPO_ROOT)
-    subprocess.run([_zhiguan(), "demo"], env=env, check=True, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
+    _demo_database(var, env)
     port = _free_port()
     log = (var / "server.log").open("w")
     proc = subprocess.Popen(

@@ -1,7 +1,8 @@
 // The side menu and each role's home screen, decided from the person's roles and permissions.
 // A screen is listed when the person holds any of its permissions (action codes from
-// /api/v1/auth/me) or any of its roles. The case screens use roles until the cases API
-// publishes their action codes.
+// /api/v1/auth/me) or any of its roles. The case screens go by role (each is one role's work);
+// the case page itself (/console/case/<number>) belongs to no menu item: every role with
+// case.view opens it, and the server decides what it shows.
 
 export interface Person {
   roles: string[]
@@ -21,12 +22,14 @@ export interface MenuItem {
 }
 
 export const MENU: MenuItem[] = [
-  { key: 'intake', path: '/console/intake', icon: 'Headset', group: 'work', anyRole: ['intake_operator', 'admin'], placeholder: true },
-  { key: 'dispatch', path: '/console/dispatch', icon: 'Promotion', group: 'work', anyRole: ['dispatcher', 'admin'], placeholder: true },
-  { key: 'supervision', path: '/console/supervision', icon: 'AlarmClock', group: 'work', anyRole: ['supervisor', 'admin'], placeholder: true },
-  { key: 'workbench', path: '/console/workbench', icon: 'Briefcase', group: 'work', anyRole: ['handler', 'admin'], placeholder: true },
-  { key: 'field', path: '/console/field', icon: 'Camera', group: 'work', anyRole: ['inspector', 'admin'], placeholder: true },
+  { key: 'intake', path: '/console/intake', icon: 'Headset', group: 'work', anyRole: ['intake_operator', 'admin'] },
+  { key: 'dispatch', path: '/console/dispatch', icon: 'Promotion', group: 'work', anyRole: ['dispatcher', 'supervisor', 'admin'] },
+  { key: 'supervision', path: '/console/supervision', icon: 'AlarmClock', group: 'work', anyRole: ['supervisor', 'leader', 'admin'] },
+  { key: 'workbench', path: '/console/workbench', icon: 'Briefcase', group: 'work', anyRole: ['handler', 'admin'] },
+  { key: 'field', path: '/console/field', icon: 'Camera', group: 'work', anyRole: ['inspector', 'admin'] },
   { key: 'dashboard', path: '/console/dashboard', icon: 'DataLine', group: 'work', anyRole: ['leader', 'admin'], placeholder: true },
+  { key: 'cases', path: '/console/cases', icon: 'Tickets', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
+  { key: 'caseMap', path: '/console/case-map', icon: 'Location', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'map', path: '/console/map', icon: 'MapLocation', group: 'data', anyPermission: ['geo.view'] },
   { key: 'departments', path: '/console/departments', icon: 'OfficeBuilding', group: 'data', anyPermission: ['department.view'] },
   { key: 'people', path: '/console/people', icon: 'User', group: 'data', anyPermission: ['person.view'] },

@@ -3,6 +3,13 @@ import { MENU, canSee, homeFor, itemForPath } from './menu'
 import { ensureMe } from './session'
 
 const screens: Record<string, () => Promise<unknown>> = {
+  intake: () => import('./views/IntakeView.vue'),
+  dispatch: () => import('./views/DispatchView.vue'),
+  supervision: () => import('./views/SupervisionView.vue'),
+  workbench: () => import('./views/WorkbenchView.vue'),
+  field: () => import('./views/FieldView.vue'),
+  cases: () => import('./views/CaseListView.vue'),
+  caseMap: () => import('./views/CaseMapView.vue'),
   map: () => import('./views/MapView.vue'),
   departments: () => import('./views/DepartmentsView.vue'),
   people: () => import('./views/PeopleView.vue'),
@@ -15,6 +22,7 @@ const placeholder = () => import('./views/PlaceholderView.vue')
 const consoleChildren: RouteRecordRaw[] = [
   { path: '', name: 'home', component: { render: () => null } },
   { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue') },
+  { path: 'case/:number', name: 'case', component: () => import('./views/CaseView.vue'), props: true },
   ...MENU.map(
     (item): RouteRecordRaw => ({
       path: item.path.replace('/console/', ''),
@@ -28,6 +36,8 @@ const consoleChildren: RouteRecordRaw[] = [
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/console' },
   { path: '/console/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // The citizen's pages: no log-in, no console around them (mobile first).
+  { path: '/console/citizen', name: 'citizen', component: () => import('./views/CitizenView.vue'), meta: { public: true } },
   { path: '/console', component: () => import('./layouts/ConsoleLayout.vue'), children: consoleChildren },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
 ]

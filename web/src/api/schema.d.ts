@@ -75,7 +75,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases, newest first, keyset-paginated, with the total count */
+        /**
+         * Cases, newest first, keyset-paginated, with the total count
+         * @description `reporter_phone` (the intake console's "this caller's earlier cases"): the newest `limit` cases
+         *     one of whose reporters has exactly this number, without paging; needs `case.reveal`.
+         */
         get: operations["zhiguan_cases_api_list_cases"];
         put?: never;
         /** Register a case (idempotent by channel + external_ref or Idempotency-Key) */
@@ -140,6 +144,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{number}/callback-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The signed link token with which the reporter rates the closed case (audited) */
+        post: operations["zhiguan_cases_api_callback_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{number}/reporters/reveal": {
         parameters: {
             query?: never;
@@ -191,6 +212,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file of a case you may see (404 otherwise) */
+        get: operations["zhiguan_cases_api_download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/export": {
         parameters: {
             query?: never;
@@ -202,6 +240,40 @@ export interface paths {
         get: operations["zhiguan_cases_api_export_cases"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/public/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow a case by its number and the last four digits of the reporter's phone */
+        post: operations["zhiguan_cases_citizen_api_follow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/public/rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rate a closed case (满意 / 基本满意 / 不满意), by number + digits or by the link's token */
+        post: operations["zhiguan_cases_citizen_api_rate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -254,6 +326,75 @@ export interface paths {
         /** Revise a rule (adds a version) */
         put: operations["zhiguan_cases_api_revise_rule"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/supervision/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per department: yellow and red open cases, open and overdue notices */
+        get: operations["zhiguan_cases_supervision_api_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/supervision/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision notices (by department, open, overdue) */
+        get: operations["zhiguan_cases_supervision_api_list_notices"];
+        put?: never;
+        /** Issue a supervision notice to a department */
+        post: operations["zhiguan_cases_supervision_api_issue_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/supervision/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Notice */
+        get: operations["zhiguan_cases_supervision_api_get_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/supervision/notices/{notice_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The department answers a notice */
+        post: operations["zhiguan_cases_supervision_api_answer_notice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,6 +607,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/people/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change roles, department or active flag */
+        patch: operations["zhiguan_org_api_update_person"];
         trace?: never;
     };
     "/api/v1/org/people/{person_id}/reveal": {
@@ -934,6 +1092,55 @@ export interface components {
             /** Working Seconds */
             working_seconds: number;
         };
+        /** BoardRowOut */
+        BoardRowOut: {
+            /** Department Id */
+            department_id: number;
+            /** Department Name */
+            department_name: string;
+            /** Open Notices */
+            open_notices: number;
+            /** Overdue Notices */
+            overdue_notices: number;
+            /** Red */
+            red: number;
+            /** Yellow */
+            yellow: number;
+        };
+        /** CallbackLinkOut */
+        CallbackLinkOut: {
+            /** Token */
+            token: string;
+        };
+        /** CaseDeadlineOut */
+        CaseDeadlineOut: {
+            /** Active */
+            active: boolean;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Explanation */
+            explanation: string;
+            /** Met */
+            met: boolean | null;
+            /** Paused At */
+            paused_at: string | null;
+            /** Stage */
+            stage: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Warnings */
+            warnings: {
+                [key: string]: unknown;
+            }[];
+        };
         /** CaseIn */
         CaseIn: {
             /**
@@ -1027,7 +1234,7 @@ export interface components {
              */
             created_at: string;
             /** Deadlines */
-            deadlines: components["schemas"]["DeadlineOut"][];
+            deadlines: components["schemas"]["CaseDeadlineOut"][];
             /** Description */
             description: string;
             /** Extension Count */
@@ -1089,6 +1296,11 @@ export interface components {
             next_cursor: string | null;
             /** Total */
             total: number;
+        };
+        /** CaseRevealIn */
+        CaseRevealIn: {
+            /** Reason */
+            reason: string;
         };
         /** CaseSummaryOut */
         CaseSummaryOut: {
@@ -1265,32 +1477,17 @@ export interface components {
         };
         /** DeadlineOut */
         DeadlineOut: {
-            /** Active */
-            active: boolean;
-            /** Completed At */
-            completed_at: string | null;
             /**
-             * Due At
+             * At
              * Format: date-time
              */
-            due_at: string;
+            at: string;
             /** Explanation */
             explanation: string;
-            /** Met */
-            met: boolean | null;
-            /** Paused At */
-            paused_at: string | null;
-            /** Stage */
-            stage: string;
-            /**
-             * Started At
-             * Format: date-time
-             */
-            started_at: string;
+            /** Skipped */
+            skipped: components["schemas"]["SkippedOut"][];
             /** Warnings */
-            warnings: {
-                [key: string]: unknown;
-            }[];
+            warnings: components["schemas"]["WarningOut"][];
         };
         /** DepartmentActiveIn */
         DepartmentActiveIn: {
@@ -1364,6 +1561,8 @@ export interface components {
             id: number;
             /** Kind */
             kind: string;
+            /** Leader Id */
+            leader_id: number | null;
             /** Name */
             name: string;
             /** Parent Id */
@@ -1371,8 +1570,15 @@ export interface components {
         };
         /** DepartmentPatch */
         DepartmentPatch: {
+            /**
+             * Clear Leader
+             * @default false
+             */
+            clear_leader: boolean;
             /** Duty Phone */
             duty_phone?: string | null;
+            /** Leader Id */
+            leader_id?: number | null;
             /** Name */
             name?: string | null;
             /**
@@ -1392,6 +1598,8 @@ export interface components {
         };
         /** DryRunIn */
         DryRunIn: {
+            /** At */
+            at?: string | null;
             /** Category Id */
             category_id: number;
             /**
@@ -1452,8 +1660,15 @@ export interface components {
             /** To Status */
             to_status: string;
         };
-        /** ImportIn */
-        ImportIn: {
+        /** FollowIn */
+        FollowIn: {
+            /** Number */
+            number: string;
+            /** Phone Last4 */
+            phone_last4: string;
+        };
+        /** GeoImportIn */
+        GeoImportIn: {
             /**
              * Code Property
              * @default code
@@ -1482,6 +1697,17 @@ export interface components {
              * @default
              */
             source: string;
+        };
+        /** GeoImportOut */
+        GeoImportOut: {
+            /** Created */
+            created: number;
+            /** Level */
+            level: string;
+            /** Total */
+            total: number;
+            /** Updated */
+            updated: number;
         };
         /** ImportOut */
         ImportOut: {
@@ -1555,6 +1781,8 @@ export interface components {
             full_name: string;
             /** Id */
             id: number;
+            /** Is Staff */
+            is_staff: boolean;
             /** Jurisdiction Code */
             jurisdiction_code: string;
             /** Jurisdiction Name */
@@ -1567,6 +1795,76 @@ export interface components {
             roles: string[];
             /** Username */
             username: string;
+        };
+        /** NoticeAnswerIn */
+        NoticeAnswerIn: {
+            /** Text */
+            text: string;
+        };
+        /** NoticeFilterIn */
+        NoticeFilterIn: {
+            /** Case Number */
+            case_number?: string | null;
+            /** Department Id */
+            department_id?: number | null;
+            /** Level */
+            level?: string | null;
+            /** Open */
+            open?: boolean | null;
+            /** Overdue */
+            overdue?: boolean | null;
+        };
+        /** NoticeIn */
+        NoticeIn: {
+            /** Case Numbers */
+            case_numbers: string[];
+            /** Department Id */
+            department_id: number;
+            /** Due At */
+            due_at?: string | null;
+            /** Level */
+            level: string;
+            /** Text */
+            text: string;
+            /** Working Days */
+            working_days?: number | null;
+        };
+        /** NoticeOut */
+        NoticeOut: {
+            /** Answer */
+            answer: string;
+            /** Answered At */
+            answered_at: string | null;
+            /** Answered Late */
+            answered_late: boolean;
+            /** Case Numbers */
+            case_numbers: string[];
+            /** Department Id */
+            department_id: number;
+            /** Department Name */
+            department_name: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Due Explanation */
+            due_explanation: string;
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By */
+            issued_by: string;
+            /** Level */
+            level: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Text */
+            text: string;
         };
         /** OfficeHoursIn */
         OfficeHoursIn: {
@@ -1658,6 +1956,29 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** PersonPatch */
+        PersonPatch: {
+            /** Department Id */
+            department_id?: number | null;
+            /** Full Name */
+            full_name?: string | null;
+            /** Is Active */
+            is_active?: boolean | null;
+            /** Mobile */
+            mobile?: string | null;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** Role Codes */
+            role_codes?: string[] | null;
+        };
+        /** PersonRevealOut */
+        PersonRevealOut: {
+            /** Mobile */
+            mobile: string;
+        };
         /** ProfileIn */
         ProfileIn: {
             /** Accept Hours */
@@ -1712,6 +2033,69 @@ export interface components {
             urgent_accept_hours?: number | null;
             /** Urgent Handle Days */
             urgent_handle_days?: number | null;
+        };
+        /** PublicCaseOut */
+        PublicCaseOut: {
+            /** Callback Result */
+            callback_result: string;
+            /** Can Rate */
+            can_rate: boolean;
+            /** Category Name */
+            category_name: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Number */
+            number: string;
+            /** Reply */
+            reply: string;
+            /** Request Type */
+            request_type: string;
+            /** Status */
+            status: string;
+            /** Timeline */
+            timeline: components["schemas"]["PublicStepOut"][];
+        };
+        /** PublicStepOut */
+        PublicStepOut: {
+            /** Action */
+            action: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Status */
+            status: string;
+        };
+        /** RatingIn */
+        RatingIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Number */
+            number?: string | null;
+            /** Phone Last4 */
+            phone_last4?: string | null;
+            /** Result */
+            result: string;
+            /** Token */
+            token?: string | null;
+        };
+        /** RatingOut */
+        RatingOut: {
+            /** Callback Result */
+            callback_result: string;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
         };
         /** ReasonIn */
         ReasonIn: {
@@ -1794,6 +2178,11 @@ export interface components {
              * @default []
              */
             co_handler_ids: number[];
+            /**
+             * Day Kind
+             * @default
+             */
+            day_kind: string;
             /** Deadline Profile Id */
             deadline_profile_id?: number | null;
             /**
@@ -1805,6 +2194,15 @@ export interface components {
             lead_department_id: number;
             /** Name */
             name: string;
+            /**
+             * Office Time
+             * @default
+             */
+            office_time: string;
+            /** Polygon */
+            polygon?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Position
              * @default 100
@@ -1820,6 +2218,10 @@ export interface components {
              * @default false
              */
             retired: boolean;
+            /** Time From */
+            time_from?: string | null;
+            /** Time To */
+            time_to?: string | null;
             /**
              * Urgencies
              * @default []
@@ -1838,6 +2240,8 @@ export interface components {
             co_handler_ids: number[];
             /** Current */
             current: boolean;
+            /** Day Kind */
+            day_kind: string;
             /** Deadline Profile Id */
             deadline_profile_id: number | null;
             /** Id */
@@ -1850,12 +2254,22 @@ export interface components {
             lead_department_id: number;
             /** Name */
             name: string;
+            /** Office Time */
+            office_time: string;
+            /** Polygon */
+            polygon: {
+                [key: string]: unknown;
+            } | null;
             /** Position */
             position: number;
             /** Request Types */
             request_types: string[];
             /** Retired */
             retired: boolean;
+            /** Time From */
+            time_from: string | null;
+            /** Time To */
+            time_to: string | null;
             /** Urgencies */
             urgencies: string[];
             /** Version */
@@ -1877,6 +2291,8 @@ export interface components {
             parent_id: number | null;
             /** Path Name */
             path_name: string;
+            /** Pinyin Initials */
+            pinyin_initials: string;
         };
         /** SkippedOut */
         SkippedOut: {
@@ -2080,6 +2496,7 @@ export interface operations {
                 grid_id?: number | null;
                 limit?: number;
                 q?: string | null;
+                reporter_phone?: string | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
@@ -2208,6 +2625,28 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_api_callback_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackLinkOut"];
+                };
+            };
+        };
+    };
     zhiguan_cases_api_reveal_reporters: {
         parameters: {
             query?: never;
@@ -2219,7 +2658,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RevealIn"];
+                "application/json": components["schemas"]["CaseRevealIn"];
             };
         };
         responses: {
@@ -2288,6 +2727,26 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_api_download_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     zhiguan_cases_api_export_cases: {
         parameters: {
             query?: {
@@ -2317,6 +2776,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    zhiguan_cases_citizen_api_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCaseOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_citizen_api_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingOut"];
+                };
             };
         };
     };
@@ -2416,6 +2923,125 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_supervision_api_board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardRowOut"][];
+                };
+            };
+        };
+    };
+    zhiguan_cases_supervision_api_list_notices: {
+        parameters: {
+            query?: {
+                case_number?: string | null;
+                department_id?: number | null;
+                level?: string | null;
+                limit?: number;
+                open?: boolean | null;
+                overdue?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"][];
+                };
+            };
+        };
+    };
+    zhiguan_cases_supervision_api_issue_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_supervision_api_get_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_supervision_api_answer_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+        };
+    };
     zhiguan_geo_api_list_areas: {
         parameters: {
             query?: {
@@ -2473,7 +3099,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ImportIn"];
+                "application/json": components["schemas"]["GeoImportIn"];
             };
         };
         responses: {
@@ -2483,7 +3109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportOut"];
+                    "application/json": components["schemas"]["GeoImportOut"];
                 };
             };
         };
@@ -2796,6 +3422,32 @@ export interface operations {
             };
         };
     };
+    zhiguan_org_api_update_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+        };
+    };
     zhiguan_org_api_reveal_person: {
         parameters: {
             query?: never;
@@ -2816,7 +3468,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PersonRevealOut"];
+                };
             };
         };
     };
