@@ -109,3 +109,20 @@ def test_two_concurrent_sweeps_escalate_each_stage_once(jurisdiction):
     for case in cases:
         assert CaseEscalation.objects.filter(case=case).count() == 2
         assert CaseEvent.objects.filter(case=case, action="escalate").count() == 2
+
+
+def test_supervisors_list_escalations_and_filter_them_by_department(world):
+    case = _late_case(world)
+    tasks.sweep_warning_levels()
+    rows = world.api("supervisor").get("cases/supervision/escalations").json()
+    assert {(r["case_number"], r["stage"]) for r in rows} == {
+        (case.number, "accept"),
+        (case.number, "handle"),
+    }
+    assert {r["department_name"] for r in rows} == {"城管局"}
+    assert (
+        world.api("supervisor")
+        .get("cases/supervision/escalations", department_id=world.depts["CGJ"].pk + 10_000)
+        .json()
+        == []
+    )

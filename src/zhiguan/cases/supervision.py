@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiguan.audit import services as audit
-from zhiguan.cases.models import Case, CaseTask, SupervisionLevel, SupervisionNotice
+from zhiguan.cases.models import Case, CaseEscalation, CaseTask, SupervisionLevel, SupervisionNotice
 from zhiguan.cases.models.work import TaskStatus
 from zhiguan.cases.services import append_event
 from zhiguan.cases.workflow import OPEN_STATUSES
@@ -247,3 +247,25 @@ def _flag(notice: SupervisionNotice, now: datetime) -> None:
             payload=payload,
         )
     audit.record(actor=system, action="supervision.notice_overdue", target=notice, after=payload)
+
+
+def escalations(*, actor: Actor, department_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """Escalations of the cases the actor may see, newest first (the supervision board's third tab)."""
+    require(actor, "supervision.view")
+    visible = restrict(actor, Case.objects.all(), "case.view")
+    qs = CaseEscalation.objects.filter(case__in=visible).select_related("case", "department", "leader")
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    return [
+        {
+            "case_number": e.case.number,
+            "case_status": e.case.status,
+            "stage": e.stage,
+            "department_id": e.department_id,
+            "department_name": e.department.name if e.department else None,
+            "leader_name": str(e.leader) if e.leader else None,
+            "due_at": e.due_at,
+            "escalated_at": e.escalated_at,
+        }
+        for e in qs.order_by("-escalated_at", "-id")[: max(1, min(limit, 500))]
+    ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from zhiguan.cases import queries, supervision
 from zhiguan.cases.models import SupervisionNotice
@@ -66,3 +67,23 @@ def answer_notice(request: HttpRequest, notice_id: int, payload: NoticeAnswerIn)
 )
 def board(request: HttpRequest) -> list[dict]:
     return queries.supervision_board(request.auth)
+
+
+class EscalationOut(Schema):
+    case_number: str
+    case_status: str
+    stage: str
+    department_id: int | None
+    department_name: str | None
+    leader_name: str | None
+    due_at: datetime
+    escalated_at: datetime
+
+
+@router.get(
+    "/escalations", response=list[EscalationOut], summary="Overdue stages escalated to department leaders"
+)
+def list_escalations(
+    request: HttpRequest, department_id: int | None = Query(None, ge=1, le=2**63 - 1), limit: int = 200
+) -> list[dict]:
+    return supervision.escalations(actor=request.auth, department_id=department_id, limit=limit)
