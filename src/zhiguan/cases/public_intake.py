@@ -1,0 +1,103 @@
+"""Citizens submit requests themselves (web portal, app, WeChat): no log-in, one throttled endpoint.
+
+The public portal is an intake channel like the others: it acts as the jurisdiction's machine client
+"citizen portal" (created on first use, scope `case.create` only), so every submission is audited as
+coming from that channel. A submission is registered, not dispatched: an intake operator reviews it
+(submit / answer / reject) exactly as a call to the hotline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhiguan.cases import intake
+from zhiguan.cases.models import Case
+from zhiguan.errors import InvalidInput, NotFound
+from zhiguan.org.models import ApiClient, ClientKind
+from zhiguan.org.permissions import Actor
+from zhiguan.taxonomy.models import Category
+from zhiguan.tenancy.models import Jurisdiction
+
+PORTAL_CLIENT = "市民门户"
+PUBLIC_CHANNELS = ("web", "app", "wechat")
+# What a citizen may ask for; praise and consultations included, as on 12345 portals.
+PUBLIC_TYPES = ("complaint", "help", "report", "suggestion", "consultation", "praise")
+
+
+def _jurisdiction(code: str) -> Jurisdiction:
+    jurisdiction = Jurisdiction.objects.filter(code=code, active=True).first()
+    if jurisdiction is None:
+        raise NotFound(_("No such district on this platform."), field="jurisdiction")
+    return jurisdiction
+
+
+def portal_actor(jurisdiction: Jurisdiction) -> Actor:
+    client, _created = ApiClient.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        name=PORTAL_CLIENT,
+        defaults={"kind": ClientKind.CHANNEL, "scopes": ["case.create"]},
+    )
+    return Actor.for_client(client)
+
+
+def public_categories(*, jurisdiction_code: str) -> list[dict[str, Any]]:
+    """Level-1 and level-2 categories in use, for the citizen's "what is it about" picker."""
+    jurisdiction = _jurisdiction(jurisdiction_code)
+    rows = Category.objects.filter(jurisdiction=jurisdiction, level__lte=2, retired_at__isnull=True)
+    return [
+        {"id": c.pk, "parent_id": c.parent_id, "level": c.level, "name": c.name}
+        for c in rows.order_by("level", "sort_order", "code")
+    ]
+
+
+def submit(
+    *,
+    jurisdiction_code: str,
+    request_type: str,
+    category_id: int,
+    description: str,
+    name: str,
+    phone: str,
+    channel: str = "web",
+    lng: float | None = None,
+    lat: float | None = None,
+    crs: str = "gcj02",
+    address: str = "",
+    photo: UploadedFile | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Register a citizen's own request; returns (case, created). Same guarantees as intake:
+    bad input (unknown category, point outside the district, bad phone, a file that is not a photo)
+    changes nothing; the same Idempotency-Key returns the first case."""
+    jurisdiction = _jurisdiction(jurisdiction_code)
+    if channel not in PUBLIC_CHANNELS:
+        raise InvalidInput(_("Unknown channel."), field="channel", allowed=list(PUBLIC_CHANNELS))
+    if request_type not in PUBLIC_TYPES:
+        raise InvalidInput(_("Unknown request type."), field="request_type", allowed=list(PUBLIC_TYPES))
+    if not Category.objects.filter(pk=category_id, jurisdiction=jurisdiction, retired_at__isnull=True).exists():
+        raise InvalidInput(_("Choose what the request is about."), code="unknown_category", field="category_id")
+    actor = portal_actor(jurisdiction)
+    with transaction.atomic():
+        attachment_ids = []
+        if photo is not None:
+            if not (photo.content_type or "").startswith("image/"):
+                raise InvalidInput(_("Only photos can be attached here."), code="unsupported_file", field="photo")
+            attachment_ids.append(intake.upload_attachment(actor=actor, upload=photo).pk)
+        return intake.create_case(
+            actor=actor,
+            request_type=request_type,
+            channel=channel,
+            category_id=category_id,
+            description=description,
+            reporters=[{"name": name, "phone": phone}],
+            lng=lng,
+            lat=lat,
+            crs=crs,
+            address=address,
+            attachment_ids=attachment_ids,
+            idempotency_key=idempotency_key,
+        )
