@@ -31,6 +31,7 @@ CLIENTS = 8
 WARMUP_S = 3.0
 RUN_S = 10.0
 WORKERS = int(os.environ.get("ZHIGUAN_BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("ZHIGUAN_BENCH_THREADS", "2"))
 
 
 def _free_port() -> int:
@@ -56,7 +57,10 @@ def main() -> None:
         rate = count / elapsed
         latencies.sort()
         p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
-        print(f"# {count} cases in {elapsed:.1f} s, {CLIENTS} clients, {WORKERS} workers", flush=True)
+        print(
+            f"# {count} cases in {elapsed:.1f} s, {CLIENTS} clients, {WORKERS} workers × {THREADS} threads",
+            flush=True,
+        )
         print(f"BENCH intake_cases_per_s {rate:.0f} cases/s", flush=True)
         print(f"BENCH intake_p95_ms {p95:.1f} ms", flush=True)
         if is_postgres(url):
@@ -113,7 +117,7 @@ def _serve(port: int) -> subprocess.Popen:
             "--worker-class",
             "gthread",
             "--threads",
-            "2",
+            str(THREADS),
             "--keep-alive",
             "30",
             "--log-level",

@@ -66,6 +66,7 @@ def _run(jurisdiction: object, n: int) -> None:
     assert actor is not None
     rng = random.Random(11)
     timings: list[float] = []
+    estimates = 0
     worst: tuple[float, dict] = (0.0, {})
     for f in _filters(jurisdiction, rng):
         cursor = None
@@ -75,6 +76,7 @@ def _run(jurisdiction: object, n: int) -> None:
             elapsed = time.perf_counter() - started
             timings.append(elapsed)
             worst = max(worst, (elapsed, f), key=lambda w: w[0])
+            estimates += result["count_is_estimate"]
             cursor = result["next_cursor"]
             if cursor is None:
                 break
@@ -82,6 +84,7 @@ def _run(jurisdiction: object, n: int) -> None:
     p50 = timings[len(timings) // 2] * 1000
     p95 = timings[int(0.95 * (len(timings) - 1))] * 1000
     print(
-        f"# {len(timings)} pages over {n} cases: p50 {p50:.1f} ms, slowest {worst[0] * 1000:.0f} ms {worst[1]}"
+        f"# {len(timings)} pages over {n} cases: p50 {p50:.1f} ms, slowest {worst[0] * 1000:.0f} ms {worst[1]}; "
+        f"{estimates} totals estimated (over {queries.EXACT_COUNT_LIMIT:,} matches)"
     )
     print(f"BENCH case_list_p95_ms {p95:.1f} ms", flush=True)

@@ -22,14 +22,20 @@ def main() -> None:
         from django.db.models import Count
 
         from zhiguan.cases import tasks
-        from zhiguan.cases.models import Case
+        from zhiguan.cases.models import Case, CaseEscalation
 
         started = time.perf_counter()
         changed = tasks.sweep_warning_levels()
         elapsed = time.perf_counter() - started
         levels = dict(Case.objects.values_list("warning_level").annotate(n=Count("id")))
+        escalated = CaseEscalation.objects.count()
         print(f"# {n} open cases, {changed} warning levels changed, now {levels}", flush=True)
+        print(f"# {escalated} stages escalated (an escalation, a timeline event and an audit record each)")
         print(f"BENCH warning_sweep_s {elapsed:.1f} s", flush=True)
+        # The steady state: the next run changes little and escalates nothing new.
+        started = time.perf_counter()
+        tasks.sweep_warning_levels()
+        print(f"BENCH warning_sweep_again_s {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def _deadlines() -> None:

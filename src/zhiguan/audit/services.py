@@ -36,12 +36,41 @@ def record(
     jurisdiction_id: int | None = None,
 ) -> AuditRecord:
     """Append one audit record: who (from the actor), when, what, before → after, from where (the request)."""
+    entry = build(
+        actor=actor,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        note=note,
+        jurisdiction_id=jurisdiction_id,
+    )
+    entry.save()
+    return entry
+
+
+def record_many(entries: list[AuditRecord]) -> list[AuditRecord]:
+    """Append several records made by `build` in one INSERT (a batch job's per-case records)."""
+    return AuditRecord.objects.bulk_create(entries)
+
+
+def build(
+    *,
+    actor: Actor | None,
+    action: str,
+    target: Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    jurisdiction_id: int | None = None,
+) -> AuditRecord:
+    """The record `record` would append, not yet saved (for `record_many`)."""
     ctx = current_request.get()
     if jurisdiction_id is None:
         jurisdiction_id = (
             actor.jurisdiction.pk if actor is not None else getattr(target, "jurisdiction_id", None)
         )
-    return AuditRecord.objects.create(
+    return AuditRecord(
         jurisdiction_id=jurisdiction_id,
         actor_user=actor.user if actor is not None else None,
         actor_client=actor.client if actor is not None else None,

@@ -9,7 +9,17 @@ from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router
 from ninja.files import UploadedFile
 
-from zhiguan.cases import citizen, citizen_api, export, intake, queries, routing, services, supervision_api
+from zhiguan.cases import (
+    citizen,
+    citizen_api,
+    export,
+    intake,
+    queries,
+    routing,
+    services,
+    stats_api,
+    supervision_api,
+)
 from zhiguan.cases.models import Case, RoutingRule
 from zhiguan.cases.schemas import (
     AttachmentOut,
@@ -26,12 +36,14 @@ from zhiguan.cases.schemas import (
     RuleOut,
 )
 from zhiguan.errors import InvalidInput
+from zhiguan.org.models import DataScope
 from zhiguan.org.permissions import require, restrict
 from zhiguan.org.services import mask_phone
 
 router = Router(tags=["cases"])
 router.add_router("/supervision", supervision_api.router)
 router.add_router("/public", citizen_api.router)
+router.add_router("/stats", stats_api.router)
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -56,6 +68,8 @@ def _summary(case: Case) -> dict[str, Any]:
 
 
 def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """The case in full; its reporters, tasks and deadlines are read once (or known in memory)."""
+    queries.prefetch_detail(case)
     rule = case.routing_rule
     return {
         **_summary(case),
@@ -97,21 +111,22 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
                 "accept_late": t.accept_late,
                 "reply_late": t.reply_late,
             }
-            for t in case.tasks.select_related("department")
+            for t in case.tasks.all()
         ],
-        "deadlines": list(
-            case.deadlines.values(
-                "stage",
-                "started_at",
-                "due_at",
-                "explanation",
-                "warnings",
-                "active",
-                "paused_at",
-                "completed_at",
-                "met",
-            )
-        ),
+        "deadlines": [
+            {
+                "stage": d.stage,
+                "started_at": d.started_at,
+                "due_at": d.due_at,
+                "explanation": d.explanation,
+                "warnings": d.warnings,
+                "active": d.active,
+                "paused_at": d.paused_at,
+                "completed_at": d.completed_at,
+                "met": d.met,
+            }
+            for d in case.deadlines.all()
+        ],
         "allowed_actions": services.allowed_actions(actor=request.auth, case=case),
     }
 
@@ -127,8 +142,15 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 128:
         raise InvalidInput(_("The idempotency key is too long."), field="Idempotency-Key")
-    case, created = intake.create_case(actor=request.auth, idempotency_key=key, **data)
-    return (201 if created else 200), _case_out(request, queries.get_case(request.auth, case.number))
+    actor = request.auth
+    case, created = intake.create_case(actor=actor, idempotency_key=key, **data)
+    if not (created and actor.can("case.view") and actor.scope_for("case.view") == DataScope.JURISDICTION):
+        # A narrower scope (an inspector sees only their own cases) is checked by reading it back.
+        case = queries.get_case(actor, case.number)
+    elif created:
+        # Just registered: no tasks and no deadlines yet.
+        intake.remember_related(case, tasks=[], deadlines=[])
+    return (201 if created else 200), _case_out(request, case)
 
 
 @router.get("", response=CasePage, summary="Cases, newest first, keyset-paginated, with the total count")
@@ -217,7 +239,7 @@ def list_rules(request: HttpRequest, include_history: bool = False) -> object:
     qs = restrict(request.auth, RoutingRule.objects.all(), "routing.view")
     if not include_history:
         qs = qs.filter(current=True)
-    return qs.order_by("position", "key", "version")
+    return list(qs.order_by("position", "key", "version"))
 
 
 @router.post("/routing/rules", response={201: RuleOut})

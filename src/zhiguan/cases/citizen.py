@@ -226,6 +226,8 @@ def issue_callback_link(*, actor: Actor, number: str) -> str:
 
 @receiver(case_changed_signal, dispatch_uid="cases.citizen.callback_link")
 def _issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
+    if kwargs.get("action") not in (None, "close"):
+        return  # Only a closure issues a link; no query for the other moves.
     event = CaseEvent.objects.filter(pk=event_id, action="close").select_related("case").first()
     if event is None or event.case.status != Status.CLOSED or event.case.closed_at is None:
         return

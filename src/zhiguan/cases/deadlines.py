@@ -18,6 +18,7 @@ from zhiguan.cases.models import Case, CaseDeadline
 from zhiguan.cases.models.case import Urgency, WarningLevel
 from zhiguan.cases.models.work import Stage, TaskStatus
 from zhiguan.errors import InvalidInput
+from zhiguan.workdays.calendar import WorkCalendar
 from zhiguan.workdays.queries import get_calendar
 from zhiguan.workdays.services import deadline_for
 
@@ -55,12 +56,12 @@ def current_due(case: Case, stage: str) -> datetime | None:
 
 def _start(
     case: Case, stage: str, start: datetime, *, days: int | None = None, hours: Decimal | None = None
-) -> None:
+) -> CaseDeadline:
     case.deadlines.filter(stage=stage, active=True).update(active=False)
     deadline = deadline_for(
         jurisdiction_id=case.jurisdiction_id, start=start, working_days=days, working_hours=hours
     )
-    CaseDeadline.objects.create(
+    return CaseDeadline.objects.create(
         case=case,
         stage=stage,
         started_at=start,
@@ -70,17 +71,26 @@ def _start(
     )
 
 
-def start_dispatch_stages(case: Case, *, now: datetime) -> None:
-    """On dispatch: accept within N working hours and handle within N working days, both counted from now."""
+def start_dispatch_stages(case: Case, *, now: datetime) -> tuple[CaseDeadline | None, CaseDeadline]:
+    """On dispatch: accept within N working hours and handle within N working days, both counted from now.
+
+    A profile whose acceptance time is 0 hours (consultations) has no acceptance stage: the case
+    is handled on the handling deadline alone, no accept deadline runs, turns red or escalates.
+    Returns the (accept, handle) stage rows; accept is None without an acceptance stage.
+    """
     accept_hours, handle_days, _callback = limits(case)
-    _start(case, Stage.ACCEPT, now, hours=accept_hours)
-    _start(case, Stage.HANDLE, now, days=handle_days)
+    if accept_hours > 0:
+        accept: CaseDeadline | None = _start(case, Stage.ACCEPT, now, hours=accept_hours)
+    else:
+        case.deadlines.filter(stage=Stage.ACCEPT, active=True).update(active=False)
+        accept = None
+    return accept, _start(case, Stage.HANDLE, now, days=handle_days)
 
 
-def restart_handle(case: Case, *, now: datetime) -> None:
+def restart_handle(case: Case, *, now: datetime) -> CaseDeadline:
     """Rework or reopen: a new handling stage from now; the old one keeps its outcome."""
     _accept, handle_days, _callback = limits(case)
-    _start(case, Stage.HANDLE, now, days=handle_days)
+    return _start(case, Stage.HANDLE, now, days=handle_days)
 
 
 def start_callback_stage(case: Case, *, now: datetime) -> None:
@@ -159,22 +169,36 @@ def resume_handle(case: Case, *, at: datetime) -> tuple[timedelta, datetime | No
     return paused, row.due_at
 
 
-def warning_level_at(case: Case, now: datetime) -> str:
-    """Green, yellow (at `yellow_share()` of the working time used) or red (past due) for the running stage."""
-    rows = list(case.deadlines.filter(active=True))
-    if not rows:
-        return WarningLevel.GREEN
-    calendar = get_calendar(case.jurisdiction_id)
+def level_of(
+    rows: list[CaseDeadline], now: datetime, calendar: WorkCalendar, share: float | None = None
+) -> str:
+    """Green, yellow (at `share` of the working time used) or red (past due) for these running stage rows.
+
+    Pure: the rows and the calendar are given, so the sweep computes a whole batch from one query.
+    """
+    share = yellow_share() if share is None else share
     level = WarningLevel.GREEN
     for row in rows:
         moment = row.paused_at or now
         if moment > row.due_at:
             return WarningLevel.RED
+        if level == WarningLevel.YELLOW:
+            continue
         total = calendar.working_time_between(row.started_at, row.due_at)
+        if total.total_seconds() <= 0:
+            continue
         used = calendar.working_time_between(row.started_at, moment)
-        if total.total_seconds() > 0 and used / total >= yellow_share():
+        if used / total >= share:
             level = WarningLevel.YELLOW
     return level
+
+
+def warning_level_at(case: Case, now: datetime) -> str:
+    """Green, yellow (at `yellow_share()` of the working time used) or red (past due) for the running stage."""
+    rows = list(case.deadlines.filter(active=True))
+    if not rows:
+        return WarningLevel.GREEN
+    return level_of(rows, now, get_calendar(case.jurisdiction_id))
 
 
 def refresh_warning_level(case: Case, *, now: datetime) -> bool:

@@ -102,11 +102,8 @@ def _dispatch(ctx: Ctx) -> Outcome:
     case.routing_rule = decision.rule
     case.routing_reason = decision.reason[:255]
     case.deadline_profile = decision.profile
-    deadlines.start_dispatch_stages(case, now=ctx.now)
-    accept_due, handle_due = (
-        deadlines.current_due(case, Stage.ACCEPT),
-        deadlines.current_due(case, Stage.HANDLE),
-    )
+    accept, handle = deadlines.start_dispatch_stages(case, now=ctx.now)
+    accept_due, handle_due = (accept.due_at if accept else None), handle.due_at
     CaseTask.objects.create(
         case=case,
         department=decision.lead,
@@ -323,8 +320,7 @@ def _verify(ctx: Ctx) -> Outcome:
 def _back_to_department(ctx: Ctx) -> None:
     """Rework and reopen: the lead works the case again and must reply again, on a new handling deadline."""
     case = ctx.case
-    deadlines.restart_handle(case, now=ctx.now)
-    due = deadlines.current_due(case, Stage.HANDLE)
+    due = deadlines.restart_handle(case, now=ctx.now).due_at
     case.tasks.filter(role="lead").exclude(status=TaskStatus.CANCELLED).update(
         status=TaskStatus.ACCEPTED, replied_at=None, reply="", reply_late=False, handle_due=due
     )

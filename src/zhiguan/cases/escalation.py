@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
-from zhiguan.cases.models import Case, CaseDeadline, CaseEscalation
+from zhiguan.cases.models import Case, CaseDeadline, CaseEscalation, CaseEvent
 from zhiguan.cases.models.work import Stage
-from zhiguan.cases.services import append_event
 from zhiguan.cases.workflow import OPEN_STATUSES
 from zhiguan.org.permissions import Actor
 from zhiguan.workdays.queries import get_calendar
@@ -49,70 +48,123 @@ def candidates(now: datetime) -> list[int]:
     )
 
 
-def escalate_overdue(*, now: datetime | None = None) -> int:
-    """Escalate every stage red for at least `delay()` working time; returns how many were escalated."""
+def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Escalate every stage red for at least `delay()` working time; returns how many were escalated.
+
+    In batches of `batch_size` candidate stages, each batch one transaction with a fixed number
+    of queries (lock the cases, re-check their stages, then one INSERT each for escalations,
+    events and audit records). A batch the unique constraint refuses (another worker won a race
+    the lock did not cover) is redone stage by stage, so the others still escalate.
+    """
     now = now or timezone.now()
     wait = delay()
-    return sum(_escalate_one(deadline_id, now, wait) for deadline_id in candidates(now))
+    ids = candidates(now)
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        try:
+            done += _escalate_batch(batch, now, wait)
+        except IntegrityError:
+            done += sum(_escalate_batch([deadline_id], now, wait, quiet=True) for deadline_id in batch)
+    return done
 
 
-def _lock_case(case_id: int) -> Case | None:
-    qs = Case.objects.filter(pk=case_id)
-    if connection.features.has_select_for_update_skip_locked:
-        # Another worker (or a person acting on the case) holds it: leave it for the next sweep.
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.select_related("jurisdiction", "lead_department__leader").first()
-
-
-def _escalate_one(deadline_id: int, now: datetime, wait: timedelta) -> bool:
+def _escalate_batch(deadline_ids: list[int], now: datetime, wait: timedelta, *, quiet: bool = False) -> int:
     try:
         with transaction.atomic():
-            row = CaseDeadline.objects.filter(pk=deadline_id).values("case_id").first()
-            if row is None:
-                return False
-            case = _lock_case(row["case_id"])
-            if case is None or case.status not in OPEN_STATUSES:
-                return False
-            deadline = CaseDeadline.objects.get(pk=deadline_id)
-            if not deadline.active or deadline.paused_at is not None or deadline.due_at >= now:
-                return False
-            if CaseEscalation.objects.filter(deadline=deadline).exists():
-                return False
-            if wait and get_calendar(case.jurisdiction_id).working_time_between(deadline.due_at, now) < wait:
-                return False
-            _escalate(case, deadline, now)
-            return True
+            case_ids = set(CaseDeadline.objects.filter(pk__in=deadline_ids).values_list("case_id", flat=True))
+            qs = Case.objects.filter(pk__in=case_ids, status__in=OPEN_STATUSES)
+            if connection.features.has_select_for_update_skip_locked:
+                # Another worker (or a person acting on a case) holds it: leave it for the next sweep.
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            cases = {c.pk: c for c in qs.select_related("jurisdiction", "lead_department__leader")}
+            if not cases:
+                return 0
+            # Checked again under the case locks: still running, not paused, past due, not escalated.
+            stages = list(
+                CaseDeadline.objects.filter(
+                    pk__in=deadline_ids,
+                    case_id__in=list(cases),
+                    active=True,
+                    paused_at__isnull=True,
+                    due_at__lt=now,
+                )
+                .exclude(Exists(CaseEscalation.objects.filter(deadline=OuterRef("pk"))))
+                .order_by("due_at", "pk")
+            )
+            if wait:
+                stages = [
+                    d
+                    for d in stages
+                    if get_calendar(cases[d.case_id].jurisdiction_id).working_time_between(d.due_at, now)
+                    >= wait
+                ]
+            if stages:
+                _escalate(cases, stages, now)
+            return len(stages)
     except IntegrityError:
+        if not quiet:
+            raise
         # The unique constraint says another worker got there first.
-        return False
+        return 0
 
 
-def _escalate(case: Case, deadline: CaseDeadline, now: datetime) -> None:
-    dept = case.lead_department
-    leader = dept.leader if dept is not None else None
-    escalation = CaseEscalation.objects.create(
-        case=case,
-        deadline=deadline,
-        stage=deadline.stage,
-        department=dept,
-        leader=leader,
-        due_at=deadline.due_at,
-        escalated_at=now,
+def _escalate(cases: dict[int, Case], stages: list[CaseDeadline], now: datetime) -> None:
+    rows = []
+    for d in stages:
+        dept = cases[d.case_id].lead_department
+        rows.append(
+            CaseEscalation(
+                case=cases[d.case_id],
+                deadline=d,
+                stage=d.stage,
+                department=dept,
+                leader=dept.leader if dept is not None else None,
+                due_at=d.due_at,
+                escalated_at=now,
+            )
+        )
+    escalations = CaseEscalation.objects.bulk_create(rows)
+    last_seq = dict(
+        CaseEvent.objects.filter(case_id__in={d.case_id for d in stages})
+        .values("case_id")
+        .annotate(m=Max("seq"))
+        .values_list("case_id", "m")
     )
-    if leader is not None:
-        note = _("Escalated to %(leader)s (%(dept)s): the %(stage)s deadline has passed.")
-    else:
-        note = _("Escalated to the leader of %(dept)s (none is set): the %(stage)s deadline has passed.")
-    note = note % {"leader": leader, "dept": dept or "-", "stage": Stage(deadline.stage).label}
-    payload = {
-        "escalation_id": escalation.pk,
-        "stage": deadline.stage,
-        "department_id": dept.pk if dept is not None else None,
-        "leader_id": leader.pk if leader is not None else None,
-        "due_at": deadline.due_at,
-    }
-    system = Actor.system(case.jurisdiction)
-    append_event(
-        actor=system, case=case, action="escalate", from_status=case.status, note=note, payload=payload
-    )
-    audit.record(actor=system, action="case.escalated", target=case, after=payload, note=note[:255])
+    events, records = [], []
+    for deadline, escalation in zip(stages, escalations, strict=True):
+        case = cases[deadline.case_id]
+        dept, leader = escalation.department, escalation.leader
+        if leader is not None:
+            note = _("Escalated to %(leader)s (%(dept)s): the %(stage)s deadline has passed.")
+        else:
+            note = _("Escalated to the leader of %(dept)s (none is set): the %(stage)s deadline has passed.")
+        note = note % {"leader": leader, "dept": dept or "-", "stage": Stage(deadline.stage).label}
+        payload = audit._jsonable(
+            {
+                "escalation_id": escalation.pk,
+                "stage": deadline.stage,
+                "department_id": dept.pk if dept is not None else None,
+                "leader_id": leader.pk if leader is not None else None,
+                "due_at": deadline.due_at,
+            }
+        )
+        system = Actor.system(case.jurisdiction)
+        seq = last_seq[case.pk] = last_seq.get(case.pk, 0) + 1
+        events.append(
+            CaseEvent(
+                case=case,
+                seq=seq,
+                actor_label=system.label,
+                action="escalate",
+                from_status=case.status,
+                to_status=case.status,
+                note=note,
+                payload=payload,
+            )
+        )
+        records.append(
+            audit.build(actor=system, action="case.escalated", target=case, after=payload, note=note[:255])
+        )
+    CaseEvent.objects.bulk_create(events)
+    audit.record_many(records)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,18 +39,24 @@ ALLOWED_CONTENT_TYPES = (
 
 
 def next_number(jurisdiction_id: int, code: str, day: date) -> str:
-    """`330114-20261126-00042`: the next number of the day, never reused (the counter row is locked)."""
-    counter = CaseCounter.objects.select_for_update().filter(jurisdiction_id=jurisdiction_id, day=day).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                counter = CaseCounter.objects.create(jurisdiction_id=jurisdiction_id, day=day, last=0)
-        except IntegrityError:
-            # Another request created today's row first; lock that one.
-            counter = CaseCounter.objects.select_for_update().get(jurisdiction_id=jurisdiction_id, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{code}-{day:%Y%m%d}-{counter.last:05d}"
+    """`330114-20261126-00042`: the next number of the day, unique and never reused.
+
+    One atomic upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, PostgreSQL and SQLite ≥ 3.35)
+    increments the per-day counter row and returns the new value. Called outside a transaction
+    (as `create_case` does), the counter row is locked only for that one statement, so concurrent
+    registrations no longer queue behind each other's whole transaction. A registration that
+    fails after taking its number leaves a gap; numbers are never handed out twice
+    (docs/decisions/034-case-performance.md).
+    """
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    sql = (
+        f'INSERT INTO {table} (jurisdiction_id, day, "last") VALUES (%s, %s, 1) '
+        f'ON CONFLICT (jurisdiction_id, day) DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [jurisdiction_id, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return f"{code}-{day:%Y%m%d}-{row[0]:05d}"
 
 
 def _existing(actor: Actor, channel: str, external_ref: str, idempotency_key: str | None) -> Case | None:
@@ -64,7 +70,12 @@ def _existing(actor: Actor, channel: str, external_ref: str, idempotency_key: st
         if hit is not None:
             return hit.case
     if external_ref:
-        return Case.objects.filter(jurisdiction_id=jid, channel=channel, external_ref=external_ref).first()
+        # Unordered: the unique (jurisdiction, channel, external_ref) index answers it.
+        return (
+            Case.objects.filter(jurisdiction_id=jid, channel=channel, external_ref=external_ref)
+            .order_by()
+            .first()
+        )
     return None
 
 
@@ -139,10 +150,14 @@ def create_case(
     location = None
     if lng is not None and lat is not None:
         location = locate(jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
+    now = timezone.now()
+    # Taken before the registration's transaction: the counter row is not held while it runs.
+    number = next_number(actor.jurisdiction.pk, actor.jurisdiction.code, timezone.localdate(now))
     try:
         with transaction.atomic():
             case = _register(
                 actor,
+                number,
                 request_type,
                 channel,
                 external_ref,
@@ -165,6 +180,7 @@ def create_case(
 
 def _register(
     actor: Actor,
+    number: str,
     request_type: str,
     channel: str,
     external_ref: str,
@@ -179,8 +195,6 @@ def _register(
 ) -> Case:
     from zhiguan.cases.services import append_event
 
-    now = timezone.now()
-    number = next_number(actor.jurisdiction.pk, actor.jurisdiction.code, timezone.localdate(now))
     case = Case(
         jurisdiction=actor.jurisdiction,
         number=number,
@@ -198,13 +212,16 @@ def _register(
     if location is not None:
         _apply_location(case, location)
     case.save()
-    CaseReporter.objects.bulk_create([CaseReporter(case=case, **p) for p in people])
+    reporters = CaseReporter.objects.bulk_create([CaseReporter(case=case, **p) for p in people])
+    # Reporters never change after registration: the API answers from memory, not by reading them back.
+    remember_related(case, reporters=reporters)
     if idempotency_key:
         CaseIdempotencyKey.objects.create(jurisdiction=actor.jurisdiction, key=idempotency_key, case=case)
     role = next(iter(actor.role_codes), "")
     append_event(
         actor=actor,
         case=case,
+        seq=1,
         action="register",
         from_status="",
         role=role,
@@ -224,6 +241,16 @@ def _register(
         },
     )
     return case
+
+
+def remember_related(case: Case, **related: list[Any]) -> None:
+    """Record related rows known in memory as if prefetched, so `case.<name>.all()` needs no query."""
+    cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objs in related.items():
+        qs = getattr(case, name).all()
+        qs._result_cache = list(objs)
+        qs._prefetch_done = True
+        cache[name] = qs
 
 
 def _apply_location(case: Case, location: Location) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -45,6 +47,26 @@ def get_case(actor: Actor, number: str) -> Case:
         "category", "lead_department", "street", "community", "grid", "routing_rule"
     )
     return get_or_404(actor, qs, "case.view", number=number)
+
+
+def prefetch_detail(case: Case) -> Case:
+    """Load the case's reporters, tasks (with departments) and deadlines in three queries, once.
+
+    Relations already known in memory (a case just registered) are not read again.
+    """
+    known = getattr(case, "_prefetched_objects_cache", {})
+    wanted = [
+        name
+        for name in (
+            "reporters",
+            Prefetch("tasks", CaseTask.objects.select_related("department")),
+            "deadlines",
+        )
+        if (name if isinstance(name, str) else name.prefetch_to) not in known
+    ]
+    if wanted:
+        prefetch_related_objects([case], *wanted)
+    return case
 
 
 def get_attachment(actor: Actor, attachment_id: int) -> CaseAttachment:
@@ -113,11 +135,39 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor", field="cursor") from exc
 
 
+# Up to this many matching cases the list's total is exact; beyond it, an estimate (flagged).
+EXACT_COUNT_LIMIT = 10_000
+
+
+def count(qs: QuerySet[Case], *, limit: int = EXACT_COUNT_LIMIT) -> tuple[int, bool]:
+    """(total, is_estimate): exact up to `limit` rows, else on PostgreSQL the planner's row estimate.
+
+    Counting a million matching rows exactly costs a scan of them all on every page; nobody reads
+    "1,000,000" differently from "about 1,000,000". The exact count stops after `limit + 1` rows
+    (an index range, a few milliseconds); past it, PostgreSQL's EXPLAIN estimate (never below the
+    limit) is returned and flagged. SQLite has no estimate: the count stays exact there.
+    """
+    qs = qs.order_by()
+    if connection.vendor != "postgresql":
+        return qs.count(), False
+    capped = qs.values("pk")[: limit + 1].count()
+    if capped <= limit:
+        return capped, False
+    plan = json.loads(qs.values("pk").explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return max(estimate, limit + 1), True
+
+
 def page(actor: Actor, f: CaseFilter, *, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
-    """Newest first, keyset-paginated on (created_at, id), with the total count of the filtered list."""
+    """Newest first, keyset-paginated on (created_at, id), with the total count of the filtered list.
+
+    The total is exact up to EXACT_COUNT_LIMIT and an estimate beyond (`count_is_estimate`).
+    The order (-created_at, -id) is the trailing part of the (jurisdiction, <filter>, created_at,
+    id) indexes, so a page is an index range scan, not a sort of the matching rows.
+    """
     limit = max(1, min(limit, 200))
     qs = filtered(actor, f)
-    total = qs.count()
+    total, estimate = count(qs)
     if cursor:
         at, pk = _decode_cursor(cursor)
         qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
@@ -128,7 +178,12 @@ def page(actor: Actor, f: CaseFilter, *, cursor: str | None = None, limit: int =
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "total": total, "next_cursor": encode_cursor(rows[-1]) if more and rows else None}
+    return {
+        "items": rows,
+        "total": total,
+        "count_is_estimate": estimate,
+        "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
+    }
 
 
 @dataclass

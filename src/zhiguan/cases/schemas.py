@@ -102,6 +102,8 @@ class CaseOut(CaseSummaryOut):
 class CasePage(Schema):
     items: list[CaseSummaryOut]
     total: int
+    # True when `total` is the database's estimate (more than queries.EXACT_COUNT_LIMIT matches).
+    count_is_estimate: bool = False
     next_cursor: str | None
 
 

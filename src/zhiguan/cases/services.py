@@ -16,8 +16,8 @@ from zhiguan.audit import services as audit
 from zhiguan.cases import deadlines, effects, workflow
 from zhiguan.cases.errors import InvalidTransition
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent
-from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput
-from zhiguan.org.permissions import Actor, get_or_404, require
+from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from zhiguan.org.permissions import Actor, get_or_404, require, restrict
 
 
 def acting_role(actor: Actor, row: workflow.Transition) -> str | None:
@@ -34,16 +34,25 @@ def _current_state(case_id: int) -> dict[str, Any]:
     return dict(Case.objects.filter(pk=case_id).values("status", "version").first() or {})
 
 
-def _lock(case_id: int) -> Case:
-    # NOWAIT on PostgreSQL: a second actor on the same case is told at once instead of queueing.
-    qs = Case.objects.filter(pk=case_id)
+def _lock(actor: Actor, case_id: int) -> Case:
+    """The case row, visible to the actor (else 404) and locked (else 409 conflict), in one query.
+
+    NOWAIT on PostgreSQL: a second actor on the same case is told at once instead of queueing.
+    When the lock is refused, visibility is checked separately so that a case the actor may not
+    see still answers 404, never a conflict.
+    """
+    qs = restrict(actor, Case.objects.filter(pk=case_id), "case.view")
     if connection.features.has_select_for_update_nowait:
         qs = qs.select_for_update(nowait=True, of=("self",))
     try:
         with transaction.atomic():
-            return qs.get()
+            case = qs.order_by().first()
     except DatabaseError as exc:
+        get_or_404(actor, Case.objects.all(), "case.view", pk=case_id)
         raise Conflict(**_current_state(case_id)) from exc
+    if case is None:
+        raise NotFound()
+    return case
 
 
 def _bump_version(case: Case, expected_version: int | None) -> None:
@@ -65,12 +74,18 @@ def append_event(
     note: str = "",
     payload: dict[str, Any] | None = None,
     attachment_ids: list[int] | None = None,
+    seq: int | None = None,
 ) -> CaseEvent:
-    """Append one timeline event (the next in sequence) and bind the attachments it carries."""
-    last = case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    """Append one timeline event (the next in sequence) and bind the attachments it carries.
+
+    `seq` may be given when the caller knows it (1 for a case just registered); the unique
+    (case, seq) constraint still guards it.
+    """
+    if seq is None:
+        seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     event = CaseEvent.objects.create(
         case=case,
-        seq=last + 1,
+        seq=seq,
         actor_user=actor.user,
         actor_client=actor.client,
         actor_label=actor.label[:128],
@@ -114,8 +129,7 @@ def perform(
         raise InvalidInput(_("Unknown action."), code="unknown_action", action=action)
     require(actor, "case.act")
     with transaction.atomic():
-        get_or_404(actor, Case.objects.all(), "case.view", pk=case_id)
-        case = _lock(case_id)
+        case = _lock(actor, case_id)
         row = workflow.lookup(case.status, action)
         if row is None:
             raise InvalidTransition(status=case.status, action=action, version=case.version)
@@ -150,14 +164,14 @@ def perform(
             note=outcome.note[:255],
         )
         case_id_, event_id = case.pk, event.pk
-        transaction.on_commit(lambda: _after_commit(case_id_, event_id))
+        transaction.on_commit(lambda: _after_commit(case_id_, event_id, action))
     return case
 
 
-def _after_commit(case_id: int, event_id: int) -> None:
+def _after_commit(case_id: int, event_id: int, action: str) -> None:
     from zhiguan.cases import tasks
 
-    tasks.case_changed.delay(case_id, event_id)
+    tasks.case_changed.delay(case_id, event_id, action)
 
 
 def allowed_actions(*, actor: Actor, case: Case) -> list[str]:

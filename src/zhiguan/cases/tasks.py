@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from zhiguan.cases import deadlines
-from zhiguan.cases.models import Case, CaseTask
+from zhiguan.cases.models import Case, CaseDeadline, CaseTask, WarningLevel
 from zhiguan.cases.workflow import OPEN_STATUSES, Status
 from zhiguan.celery import app
+from zhiguan.workdays.calendar import WorkCalendar
+from zhiguan.workdays.queries import get_calendar
 
 # Sent after a case change has committed: listeners (notifications, integrations) receive ids only.
 case_changed_signal = Signal()
@@ -18,21 +22,51 @@ SWEPT_STATUSES = sorted({*OPEN_STATUSES, Status.CLOSED})
 
 
 @app.task(name="cases.case_changed")
-def case_changed(case_id: int, event_id: int) -> None:
-    case_changed_signal.send(sender=Case, case_id=case_id, event_id=event_id)
+def case_changed(case_id: int, event_id: int, action: str | None = None) -> None:
+    """`action` (the event's action) lets listeners skip moves they do not care about without a query;
+    None (a message queued before it was passed) means unknown."""
+    case_changed_signal.send(sender=Case, case_id=case_id, event_id=event_id, action=action)
 
 
 def _sweep_batch(after_id: int, batch_size: int) -> tuple[int, int, int]:
-    """One batch in its own transaction: (rows seen, rows changed, last id)."""
+    """One batch in its own transaction: (rows seen, rows changed, last id).
+
+    Three queries whatever the batch size: the case rows (SKIP LOCKED on PostgreSQL), their
+    running stage rows, and one UPDATE per new level (at most three). Levels are computed in
+    Python from the batch with `deadlines.level_of`, the same rule as after every move.
+    """
     now = timezone.now()
+    share = deadlines.yellow_share()
     with transaction.atomic():
         qs = Case.objects.filter(status__in=SWEPT_STATUSES, pk__gt=after_id).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             # Several workers share the sweep: each takes the rows nobody else holds.
-            qs = qs.select_for_update(skip_locked=True)
-        rows = list(qs[:batch_size])
-        changed = sum(deadlines.refresh_warning_level(case, now=now) for case in rows)
-    return len(rows), changed, rows[-1].pk if rows else after_id
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        rows = list(qs.values_list("pk", "jurisdiction_id", "warning_level")[:batch_size])
+        if not rows:
+            return 0, 0, after_id
+        running: dict[int, list[CaseDeadline]] = defaultdict(list)
+        stages = CaseDeadline.objects.filter(case_id__in=[pk for pk, _j, _w in rows], active=True).only(
+            "case_id", "started_at", "due_at", "paused_at"
+        )
+        for stage in stages:
+            running[stage.case_id].append(stage)
+        calendars: dict[int, WorkCalendar] = {}
+        moves: dict[str, list[int]] = defaultdict(list)
+        for pk, jurisdiction_id, old in rows:
+            stage_rows = running.get(pk)
+            if stage_rows:
+                calendar = calendars.get(jurisdiction_id)
+                if calendar is None:
+                    calendar = calendars[jurisdiction_id] = get_calendar(jurisdiction_id)
+                level = deadlines.level_of(stage_rows, now, calendar, share)
+            else:
+                level = WarningLevel.GREEN
+            if level != old:
+                moves[level].append(pk)
+        for level, ids in moves.items():
+            Case.objects.filter(pk__in=ids).update(warning_level=level)
+    return len(rows), sum(len(ids) for ids in moves.values()), rows[-1][0]
 
 
 def flag_late_tasks() -> None:
@@ -46,7 +80,7 @@ def flag_late_tasks() -> None:
 
 
 @app.task(name="cases.sweep_warning_levels")
-def sweep_warning_levels(batch_size: int = 500) -> int:
+def sweep_warning_levels(batch_size: int = 2000) -> int:
     """Bring every open case's warning level (green / yellow / red) up to date; returns how many changed.
 
     Then escalates red stages to the lead department's leader (once per stage) and flags overdue
@@ -60,7 +94,7 @@ def sweep_warning_levels(batch_size: int = 500) -> int:
     while True:
         seen, changed, after_id = _sweep_batch(after_id, batch_size)
         total += changed
-        if seen < batch_size:
+        if seen == 0:
             break
     escalation.escalate_overdue()
     supervision.flag_overdue_notices()

@@ -114,6 +114,8 @@ class Actor:
     user: User | None = None
     client: ApiClient | None = None
     department: Department | None = None
+    # The person's role codes, read once when the actor is built (`for_user`); None: read on use.
+    roles: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -125,6 +127,8 @@ class Actor:
     def role_codes(self) -> list[str]:
         if self.user is None:
             return []
+        if self.roles is not None:
+            return list(self.roles)
         return sorted(r.code for r in self.user.roles.all())
 
     def can(self, action: str) -> bool:
@@ -142,12 +146,19 @@ class Actor:
         grants: dict[str, str] = {}
         if user.is_superuser:
             grants = dict.fromkeys(ACTIONS, _WHOLE)
-        for role in user.roles.all():
+        roles = list(user.roles.all())
+        for role in roles:
             for action in role.permissions:
                 current = grants.get(action)
                 if current is None or _SCOPE_ORDER.index(role.data_scope) < _SCOPE_ORDER.index(current):
                     grants[action] = role.data_scope
-        return cls(jurisdiction=jurisdiction, grants=grants, user=user, department=user.department)
+        return cls(
+            jurisdiction=jurisdiction,
+            grants=grants,
+            user=user,
+            department=user.department,
+            roles=tuple(sorted(r.code for r in roles)),
+        )
 
     @classmethod
     def for_client(cls, client: ApiClient) -> Actor:

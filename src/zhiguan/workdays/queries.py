@@ -14,13 +14,18 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from zhiguan.audit.middleware import current_request
 from zhiguan.workdays.calendar import LIBRARY_YEARS, Override, WorkCalendar
 from zhiguan.workdays.models import CalendarVersion, HolidayOverride, OfficeHours, YearTable
 
 _cache: dict[int, tuple[str, WorkCalendar]] = {}
 _lock = threading.Lock()
+# Within one HTTP request the token is read once per jurisdiction: (request id, {jurisdiction: calendar}).
+_checked = threading.local()
 
 
 def _token(jurisdiction_id: int) -> str:
@@ -51,7 +56,32 @@ def load_calendar(jurisdiction_id: int) -> WorkCalendar:
 
 
 def get_calendar(jurisdiction_id: int) -> WorkCalendar:
-    """The jurisdiction's calendar, rebuilt only when a write has changed its version token."""
+    """The jurisdiction's calendar, rebuilt only when a write has changed its version token.
+
+    The token is read at most once per jurisdiction and HTTP request (a request sees one calendar
+    from start to end); outside a request, on every call.
+    """
+    ctx = current_request.get()
+    if ctx is None:
+        return _current_calendar(jurisdiction_id)
+    seen: tuple[str, dict[int, WorkCalendar]] | None = getattr(_checked, "seen", None)
+    if seen is None or seen[0] != ctx.request_id:
+        seen = _checked.seen = (ctx.request_id, {})
+    calendar = seen[1].get(jurisdiction_id)
+    if calendar is None:
+        calendar = seen[1][jurisdiction_id] = _current_calendar(jurisdiction_id)
+    return calendar
+
+
+@receiver(post_save, sender=CalendarVersion, dispatch_uid="workdays.calendar_changed_in_request")
+def _forget_in_request(sender: Any, instance: CalendarVersion, **kwargs: Any) -> None:
+    # A calendar write in this request: its next read sees the new version (read-your-writes).
+    seen = getattr(_checked, "seen", None)
+    if seen is not None:
+        seen[1].pop(instance.jurisdiction_id, None)
+
+
+def _current_calendar(jurisdiction_id: int) -> WorkCalendar:
     token = _token(jurisdiction_id)
     hit = _cache.get(jurisdiction_id)
     if hit is not None and hit[0] == token:
@@ -68,6 +98,7 @@ def get_calendar(jurisdiction_id: int) -> WorkCalendar:
 
 def clear_cache() -> None:
     _cache.clear()
+    _checked.__dict__.clear()
 
 
 def missing_years(jurisdiction_id: int, years: Iterable[int]) -> list[int]:

@@ -111,10 +111,20 @@ class Case(TenantModel, Located):
                 name="case_external_ref_unique",
             )
         ]
+        # The list's common filters, each followed by the keyset order (created_at, id), so a
+        # filtered page is an index range scan (docs/decisions/034-case-performance.md).
         indexes = [
-            models.Index(fields=["jurisdiction", "status"], name="case_status_idx"),
+            models.Index(fields=["jurisdiction", "status", "created_at", "id"], name="case_status_idx"),
             models.Index(fields=["jurisdiction", "created_at", "id"], name="case_keyset_idx"),
             models.Index(fields=["status", "warning_level"], name="case_warning_idx"),
+            models.Index(fields=["jurisdiction", "street", "created_at", "id"], name="case_street_idx"),
+            models.Index(fields=["jurisdiction", "category", "created_at", "id"], name="case_category_idx"),
+            models.Index(
+                fields=["jurisdiction", "lead_department", "created_at", "id"], name="case_lead_dept_idx"
+            ),
+            models.Index(
+                fields=["jurisdiction", "warning_level", "created_at", "id"], name="case_warning_list_idx"
+            ),
         ]
 
     def __str__(self) -> str:

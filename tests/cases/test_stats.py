@@ -1,0 +1,28 @@
+"""Case counts per grid, street and status, with the list's filters and the viewer's scope."""
+
+from __future__ import annotations
+
+
+def test_counts_per_grid_street_and_status_follow_the_filters(world):
+    world.walk(world.new_case(), "submit")
+    world.walk(world.new_case(), "submit", "dispatch")
+    world.new_case()
+    dispatcher = world.api("dispatcher")
+    grids = dispatcher.get("cases/stats/by-grid").json()
+    assert [(g["name"], g["count"]) for g in grids] == [("金沙1号网格", 3)]
+    streets = dispatcher.get("cases/stats/by-street").json()
+    assert [(s["name"], s["count"]) for s in streets] == [("下沙街道", 3)]
+    statuses = {s["status"]: s["count"] for s in dispatcher.get("cases/stats/by-status").json()}
+    assert statuses == {"registered": 1, "to_dispatch": 1, "dispatched": 1}
+    only = dispatcher.get("cases/stats/by-grid", status=["dispatched"]).json()
+    assert [g["count"] for g in only] == [1]
+
+
+def test_counts_only_cover_the_cases_the_viewer_may_see(world):
+    world.walk(world.new_case(), "submit", "dispatch")
+    assert world.api("dispatcher").get("cases/stats/by-status").json() == [
+        {"status": "dispatched", "count": 1}
+    ]
+    # A handler of an uninvolved department sees no case, so counts nothing.
+    assert world.api("other").get("cases/stats/by-status").json() == []
+    assert world.api("lead").get("cases/stats/by-status").json() == [{"status": "dispatched", "count": 1}]
