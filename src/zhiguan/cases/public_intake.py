@@ -78,14 +78,20 @@ def submit(
         raise InvalidInput(_("Unknown channel."), field="channel", allowed=list(PUBLIC_CHANNELS))
     if request_type not in PUBLIC_TYPES:
         raise InvalidInput(_("Unknown request type."), field="request_type", allowed=list(PUBLIC_TYPES))
-    if not Category.objects.filter(pk=category_id, jurisdiction=jurisdiction, retired_at__isnull=True).exists():
-        raise InvalidInput(_("Choose what the request is about."), code="unknown_category", field="category_id")
+    if not Category.objects.filter(
+        pk=category_id, jurisdiction=jurisdiction, retired_at__isnull=True
+    ).exists():
+        raise InvalidInput(
+            _("Choose what the request is about."), code="unknown_category", field="category_id"
+        )
     actor = portal_actor(jurisdiction)
     with transaction.atomic():
         attachment_ids = []
         if photo is not None:
             if not (photo.content_type or "").startswith("image/"):
-                raise InvalidInput(_("Only photos can be attached here."), code="unsupported_file", field="photo")
+                raise InvalidInput(
+                    _("Only photos can be attached here."), code="unsupported_file", field="photo"
+                )
             attachment_ids.append(intake.upload_attachment(actor=actor, upload=photo).pk)
         return intake.create_case(
             actor=actor,
