@@ -26,3 +26,18 @@ def test_counts_only_cover_the_cases_the_viewer_may_see(world):
     # A handler of an uninvolved department sees no case, so counts nothing.
     assert world.api("other").get("cases/stats/by-status").json() == []
     assert world.api("lead").get("cases/stats/by-status").json() == [{"status": "dispatched", "count": 1}]
+
+
+def test_case_list_items_carry_their_point_and_next_deadline(world):
+    dispatched = world.walk(world.new_case(), "submit", "dispatch")
+    world.new_case()
+    items = {i["number"]: i for i in world.api("dispatcher").get("cases").json()["items"]}
+    running = dispatched.deadlines.filter(active=True, completed_at__isnull=True).order_by("due_at").first()
+    assert items[dispatched.number]["next_due_at"] is not None
+    assert items[dispatched.number]["next_due_at"][:16] == running.due_at.isoformat()[:16]
+    assert (items[dispatched.number]["lng"], items[dispatched.number]["lat"]) == (
+        dispatched.lng,
+        dispatched.lat,
+    )
+    registered = next(i for n, i in items.items() if n != dispatched.number)
+    assert registered["next_due_at"] is None

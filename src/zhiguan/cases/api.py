@@ -64,6 +64,9 @@ def _summary(case: Case) -> dict[str, Any]:
         "address": case.address,
         "description": case.description,
         "created_at": case.created_at,
+        "lng": case.lng,
+        "lat": case.lat,
+        "next_due_at": getattr(case, "next_due_at", None),
     }
 
 
@@ -74,8 +77,6 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {
         **_summary(case),
         "external_ref": case.external_ref,
-        "lng": case.lng,
-        "lat": case.lat,
         "community_id": case.community_id,
         "h3_r9": case.h3_r9,
         "routing_rule_id": rule.pk if rule else None,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from zhiguan.cases.models import Case, CaseAttachment, CaseTask, SupervisionNotice
+from zhiguan.cases.models import Case, CaseAttachment, CaseDeadline, CaseTask, SupervisionNotice
 from zhiguan.cases.workflow import OPEN_STATUSES
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
@@ -178,12 +178,25 @@ def page(actor: Actor, f: CaseFilter, *, cursor: str | None = None, limit: int =
     )
     more = len(rows) > limit
     rows = rows[:limit]
+    attach_next_due(rows)
     return {
         "items": rows,
         "total": total,
         "count_is_estimate": estimate,
         "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
     }
+
+
+def attach_next_due(cases: list[Case]) -> None:
+    """Set `next_due_at` on each case: the earliest running stage deadline (one query for the page),
+    so that work lists sort by what is due first."""
+    due: dict[int, datetime] = {}
+    rows = CaseDeadline.objects.filter(case__in=cases, active=True, completed_at__isnull=True)
+    for case_id, due_at in rows.values_list("case_id", "due_at"):
+        if case_id not in due or due_at < due[case_id]:
+            due[case_id] = due_at
+    for case in cases:
+        case.next_due_at = due.get(case.pk)  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -74,12 +74,15 @@ class CaseSummaryOut(Schema):
     address: str
     description: str
     created_at: datetime
+    lng: float | None
+    lat: float | None
+    # The earliest running stage deadline; None when no clock runs (and in the full case view,
+    # which lists every deadline instead).
+    next_due_at: datetime | None = None
 
 
 class CaseOut(CaseSummaryOut):
     external_ref: str
-    lng: float | None
-    lat: float | None
     community_id: int | None
     h3_r9: str
     routing_rule_id: int | None
