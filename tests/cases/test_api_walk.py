@@ -97,6 +97,9 @@ def test_full_walk_with_co_handler_rework_callback_and_reopen(world):
         assert after["seq"] == before["seq"] + 1
     fail = next(e for e in timeline if e["action"] == "verify_fail")
     assert fail["attachment_ids"] == [photo] and fail["role"] == "inspector"
+    assert [(a["id"], a["name"], a["content_type"]) for a in fail["attachments"]] == [
+        (photo, "site.jpg", "image/jpeg")
+    ]
     assert AuditRecord.objects.filter(object_type="cases.case", action="case.reopen").count() == 1
 
 

@@ -273,6 +273,10 @@ def timeline(request: HttpRequest, number: str) -> list[dict]:
             "note": e.note,
             "payload": e.payload,
             "attachment_ids": [a.pk for a in e.attachments.all()],
+            "attachments": [
+                {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+                for a in e.attachments.all()
+            ],
         }
         for e in case.events.prefetch_related("attachments").order_by("seq")
     ]

@@ -110,6 +110,13 @@ class CasePage(Schema):
     next_cursor: str | None
 
 
+class EventAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
 class EventOut(Schema):
     seq: int
     at: datetime
@@ -121,6 +128,7 @@ class EventOut(Schema):
     note: str
     payload: dict[str, Any]
     attachment_ids: list[int]
+    attachments: list[EventAttachmentOut]
 
 
 class CaseRevealIn(Schema):
