@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Body, File, Query, Router
+from ninja import Body, File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from zhiguan.cases import (
@@ -137,7 +137,7 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
     response={200: CaseOut, 201: CaseOut},
     summary="Register a case (idempotent by channel + external_ref or Idempotency-Key)",
 )
-def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
+def create_case(request: HttpRequest, payload: CaseIn) -> Status:
     data = payload.dict()
     data["reporters"] = [dict(r) for r in data["reporters"]]
     key = request.headers.get("Idempotency-Key") or None
@@ -151,7 +151,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict]:
     elif created:
         # Just registered: no tasks and no deadlines yet.
         intake.remember_related(case, tasks=[], deadlines=[])
-    return (201 if created else 200), _case_out(request, case)
+    return Status(201 if created else 200, _case_out(request, case))
 
 
 @router.get("", response=CasePage, summary="Cases, newest first, keyset-paginated, with the total count")
@@ -201,8 +201,8 @@ def export_cases(request: HttpRequest, filters: Query[CaseListFilter], format: s
 @router.post(
     "/attachments", response={201: AttachmentOut}, summary="Upload a file (bound later to a case step)"
 )
-def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, object]:
-    return 201, intake.upload_attachment(actor=request.auth, upload=file)
+def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    return Status(201, intake.upload_attachment(actor=request.auth, upload=file))
 
 
 @router.get("/attachments/{attachment_id}", summary="Download a file of a case you may see (404 otherwise)")
@@ -244,8 +244,8 @@ def list_rules(request: HttpRequest, include_history: bool = False) -> object:
 
 
 @router.post("/routing/rules", response={201: RuleOut})
-def create_rule(request: HttpRequest, payload: RuleIn) -> tuple[int, object]:
-    return 201, routing.create_rule(actor=request.auth, **payload.dict())
+def create_rule(request: HttpRequest, payload: RuleIn) -> Status:
+    return Status(201, routing.create_rule(actor=request.auth, **payload.dict()))
 
 
 @router.put("/routing/rules/{key}", response=RuleOut, summary="Revise a rule (adds a version)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.throttling import AnonRateThrottle
 
@@ -99,11 +99,11 @@ def public_categories(request: HttpRequest, jurisdiction: str) -> list[dict]:
 )
 def submit(
     request: HttpRequest, payload: Form[PublicSubmitIn], photo: UploadedFile | None = OPTIONAL_PHOTO
-) -> tuple[int, dict]:
+) -> Status:
     case, created = public_intake.submit(
         **payload.dict(exclude={"jurisdiction"}),
         jurisdiction_code=payload.jurisdiction,
         photo=photo,
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
-    return (201 if created else 200), {"number": case.number, "status": case.status, "created": created}
+    return Status(201 if created else 200, {"number": case.number, "status": case.status, "created": created})

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from zhiguan.cases import queries, supervision
 from zhiguan.cases.models import SupervisionNotice
@@ -44,9 +44,9 @@ def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn], limit: in
 
 
 @router.post("/notices", response={201: NoticeOut}, summary="Issue a supervision notice to a department")
-def issue_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict]:
+def issue_notice(request: HttpRequest, payload: NoticeIn) -> Status:
     notice = supervision.issue_notice(actor=request.auth, **payload.dict())
-    return 201, notice_out(queries.get_notice(request.auth, notice.pk))
+    return Status(201, notice_out(queries.get_notice(request.auth, notice.pk)))
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)

@@ -2,7 +2,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.throttling import AnonRateThrottle
 
 from zhiguan.errors import NotAuthenticated, RateLimited
@@ -120,9 +120,9 @@ def get_department(request: HttpRequest, department_id: int) -> dict:
 
 
 @router.post("/departments", response={201: DepartmentOut})
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, dict]:
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
     dept = services.create_department(actor=request.auth, **payload.dict())
-    return 201, _dept_out(dept)
+    return Status(201, _dept_out(dept))
 
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
@@ -188,8 +188,8 @@ def list_people(request: HttpRequest, department_id: int | None = None) -> list[
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
-    return 201, _person_out(services.create_person(actor=request.auth, **payload.dict()))
+def create_person(request: HttpRequest, payload: PersonIn) -> Status:
+    return Status(201, _person_out(services.create_person(actor=request.auth, **payload.dict())))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change roles, department or active flag")
@@ -216,16 +216,16 @@ def list_clients(request: HttpRequest) -> object:
 
 
 @router.post("/clients", response={201: ClientOut})
-def create_client(request: HttpRequest, payload: ClientIn) -> tuple[int, object]:
-    return 201, services.create_client(actor=request.auth, **payload.dict())
+def create_client(request: HttpRequest, payload: ClientIn) -> Status:
+    return Status(201, services.create_client(actor=request.auth, **payload.dict()))
 
 
 @router.post("/clients/{client_id}/tokens", response={201: TokenOut}, summary="Issue a token (shown once)")
-def issue_token(request: HttpRequest, client_id: int, payload: TokenIn) -> tuple[int, dict]:
+def issue_token(request: HttpRequest, client_id: int, payload: TokenIn) -> Status:
     token, plain = services.issue_token(
         actor=request.auth, client_id=client_id, expires_at=payload.expires_at
     )
-    return 201, {"prefix": token.prefix, "token": plain, "expires_at": token.expires_at}
+    return Status(201, {"prefix": token.prefix, "token": plain, "expires_at": token.expires_at})
 
 
 @router.delete("/tokens/{prefix}", summary="Revoke a token")

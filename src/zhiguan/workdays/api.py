@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from zhiguan.org.permissions import require, restrict
 from zhiguan.workdays import queries, services
@@ -92,9 +92,9 @@ def put_override(request: HttpRequest, day: str, payload: OverrideIn) -> dict:
 
 
 @router.delete("/overrides/{day}", response={204: None}, summary="Remove a day's override")
-def delete_override(request: HttpRequest, day: str) -> tuple[int, None]:
+def delete_override(request: HttpRequest, day: str) -> Status:
     services.remove_override(actor=request.auth, day=day)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/years", response=list[YearOut], summary="Years whose table an administrator declared complete")
@@ -110,9 +110,9 @@ def declare_year(request: HttpRequest, year: int, payload: YearIn) -> dict:
 
 
 @router.delete("/years/{year}", response={204: None}, summary="Withdraw a year's declaration")
-def withdraw_year(request: HttpRequest, year: int) -> tuple[int, None]:
+def withdraw_year(request: HttpRequest, year: int) -> Status:
     services.withdraw_year_declaration(actor=request.auth, year=year)
-    return 204, None
+    return Status(204, None)
 
 
 @router.put("/office-hours", response=OfficeHoursOut, summary="Set the office periods of a working day")
