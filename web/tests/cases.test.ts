@@ -12,7 +12,7 @@ import {
 } from '../src/lib/cases'
 import { countBy, gridColor } from '../src/lib/aggregate'
 
-const row = (number: string, warning_level: string, created_at: string, due?: string) => ({ number, warning_level, created_at, due })
+const row = (number: string, warning_level: string, created_at: string, next_due_at?: string | null) => ({ number, warning_level, created_at, next_due_at })
 
 describe('warning-level sorting', () => {
   it('puts red before yellow before green, and the oldest first within a colour', () => {
@@ -34,6 +34,18 @@ describe('warning-level sorting', () => {
     const c = row('c', 'yellow', '2026-10-01T00:00:00Z')
     expect(sortByUrgency([a, c, b]).map((r) => r.number)).toEqual(['b', 'a', 'c'])
     expect(compareUrgency(row('x', 'purple', '2026-01-01'), row('y', 'green', '2026-12-01'))).toBeGreaterThan(0)
+  })
+
+  it('sorts by next_due_at as instants (offsets differ), a stopped clock after a running one', () => {
+    const rows = [
+      row('stopped', 'red', '2026-10-01T00:00:00Z', null),
+      row('later', 'red', '2026-11-01T00:00:00Z', '2026-12-01T10:00:00+08:00'),
+      // 2026-12-01T01:30Z is 09:30 in Shanghai: sooner than "later" although the text sorts after it
+      row('sooner', 'red', '2026-11-02T00:00:00Z', '2026-12-01T01:30:00Z'),
+      row('green-due', 'green', '2026-11-03T00:00:00Z', '2026-11-20T00:00:00Z'),
+      row('yellow', 'yellow', '2026-11-03T00:00:00Z', '2026-12-30T00:00:00Z'),
+    ]
+    expect(sortByUrgency(rows).map((r) => r.number)).toEqual(['sooner', 'later', 'stopped', 'yellow', 'green-due'])
   })
 })
 

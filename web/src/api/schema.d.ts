@@ -246,6 +246,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/public/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a citizen may report about: level-1 and level-2 categories of a district */
+        get: operations["zhiguan_cases_citizen_api_public_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/public/follow": {
         parameters: {
             query?: never;
@@ -274,6 +291,23 @@ export interface paths {
         put?: never;
         /** Rate a closed case (满意 / 基本满意 / 不满意), by number + digits or by the link's token */
         post: operations["zhiguan_cases_citizen_api_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/public/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A citizen submits a request with an optional photo and location (multipart form) */
+        post: operations["zhiguan_cases_citizen_api_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,6 +366,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/stats/by-grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per grid (map colouring), list filters apply */
+        get: operations["zhiguan_cases_stats_api_by_grid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/stats/by-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per status, list filters apply */
+        get: operations["zhiguan_cases_stats_api_by_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/stats/by-street": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per street, list filters apply */
+        get: operations["zhiguan_cases_stats_api_by_street"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/supervision/board": {
         parameters: {
             query?: never;
@@ -341,6 +426,23 @@ export interface paths {
         };
         /** Per department: yellow and red open cases, open and overdue notices */
         get: operations["zhiguan_cases_supervision_api_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/supervision/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue stages escalated to department leaders */
+        get: operations["zhiguan_cases_supervision_api_list_escalations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -993,6 +1095,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AreaCountOut */
+        AreaCountOut: {
+            /** Area Id */
+            area_id: number;
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+            /** Red */
+            red: number;
+            /** Yellow */
+            yellow: number;
+        };
         /** AreaOut */
         AreaOut: {
             /** Active */
@@ -1257,6 +1374,8 @@ export interface components {
             lng: number | null;
             /** Merged Into */
             merged_into: string | null;
+            /** Next Due At */
+            next_due_at?: string | null;
             /** Number */
             number: string;
             /** Reopen Count */
@@ -1290,6 +1409,11 @@ export interface components {
         };
         /** CasePage */
         CasePage: {
+            /**
+             * Count Is Estimate
+             * @default false
+             */
+            count_is_estimate: boolean;
             /** Items */
             items: components["schemas"]["CaseSummaryOut"][];
             /** Next Cursor */
@@ -1321,10 +1445,16 @@ export interface components {
             description: string;
             /** Grid Id */
             grid_id: number | null;
+            /** Lat */
+            lat: number | null;
             /** Lead Department Id */
             lead_department_id: number | null;
             /** Lead Department Name */
             lead_department_name: string | null;
+            /** Lng */
+            lng: number | null;
+            /** Next Due At */
+            next_due_at?: string | null;
             /** Number */
             number: string;
             /** Request Type */
@@ -1632,6 +1762,42 @@ export interface components {
              */
             urgency: string;
         };
+        /** EscalationOut */
+        EscalationOut: {
+            /** Case Number */
+            case_number: string;
+            /** Case Status */
+            case_status: string;
+            /** Department Id */
+            department_id: number | null;
+            /** Department Name */
+            department_name: string | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Escalated At
+             * Format: date-time
+             */
+            escalated_at: string;
+            /** Leader Name */
+            leader_name: string | null;
+            /** Stage */
+            stage: string;
+        };
+        /** EventAttachmentOut */
+        EventAttachmentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Size */
+            size: number;
+        };
         /** EventOut */
         EventOut: {
             /** Action */
@@ -1645,6 +1811,8 @@ export interface components {
             at: string;
             /** Attachment Ids */
             attachment_ids: number[];
+            /** Attachments */
+            attachments: components["schemas"]["EventAttachmentOut"][];
             /** From Status */
             from_status: string;
             /** Note */
@@ -2060,6 +2228,17 @@ export interface components {
             /** Timeline */
             timeline: components["schemas"]["PublicStepOut"][];
         };
+        /** PublicCategoryOut */
+        PublicCategoryOut: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: number;
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id: number | null;
+        };
         /** PublicStepOut */
         PublicStepOut: {
             /** Action */
@@ -2069,6 +2248,52 @@ export interface components {
              * Format: date-time
              */
             at: string;
+            /** Status */
+            status: string;
+        };
+        /** PublicSubmitIn */
+        PublicSubmitIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Channel
+             * @default web
+             */
+            channel: string;
+            /**
+             * Crs
+             * @default gcj02
+             */
+            crs: string;
+            /** Description */
+            description: string;
+            /**
+             * Jurisdiction
+             * @description the district's administrative code, e.g. 330114
+             */
+            jurisdiction: string;
+            /** Lat */
+            lat?: number | null;
+            /** Lng */
+            lng?: number | null;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string;
+            /** Request Type */
+            request_type: string;
+        };
+        /** PublicSubmitOut */
+        PublicSubmitOut: {
+            /** Created */
+            created: boolean;
+            /** Number */
+            number: string;
             /** Status */
             status: string;
         };
@@ -2305,6 +2530,13 @@ export interface components {
             kind: string;
             /** Name */
             name: string;
+        };
+        /** StatusCountOut */
+        StatusCountOut: {
+            /** Count */
+            count: number;
+            /** Status */
+            status: string;
         };
         /** StatusOut */
         StatusOut: {
@@ -2779,6 +3011,28 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_citizen_api_public_categories: {
+        parameters: {
+            query: {
+                jurisdiction: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCategoryOut"][];
+                };
+            };
+        };
+    };
     zhiguan_cases_citizen_api_follow: {
         parameters: {
             query?: never;
@@ -2823,6 +3077,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatingOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_citizen_api_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Address
+                     * @default
+                     */
+                    address?: string;
+                    /** Category Id */
+                    category_id: number;
+                    /**
+                     * Channel
+                     * @default web
+                     */
+                    channel?: string;
+                    /**
+                     * Crs
+                     * @default gcj02
+                     */
+                    crs?: string;
+                    /** Description */
+                    description: string;
+                    /**
+                     * Jurisdiction
+                     * @description the district's administrative code, e.g. 330114
+                     */
+                    jurisdiction: string;
+                    /** Lat */
+                    lat?: number | null;
+                    /** Lng */
+                    lng?: number | null;
+                    /** Name */
+                    name: string;
+                    /** Phone */
+                    phone: string;
+                    /** Photo */
+                    photo?: string | null;
+                    /** Request Type */
+                    request_type: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSubmitOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSubmitOut"];
                 };
             };
         };
@@ -2923,6 +3247,105 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_stats_api_by_grid: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                channel?: string | null;
+                community_id?: number | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                department_id?: number | null;
+                grid_id?: number | null;
+                q?: string | null;
+                request_type?: string | null;
+                status?: string[] | null;
+                street_id?: number | null;
+                warning_level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaCountOut"][];
+                };
+            };
+        };
+    };
+    zhiguan_cases_stats_api_by_status: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                channel?: string | null;
+                community_id?: number | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                department_id?: number | null;
+                grid_id?: number | null;
+                q?: string | null;
+                request_type?: string | null;
+                status?: string[] | null;
+                street_id?: number | null;
+                warning_level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusCountOut"][];
+                };
+            };
+        };
+    };
+    zhiguan_cases_stats_api_by_street: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                channel?: string | null;
+                community_id?: number | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                department_id?: number | null;
+                grid_id?: number | null;
+                q?: string | null;
+                request_type?: string | null;
+                status?: string[] | null;
+                street_id?: number | null;
+                warning_level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaCountOut"][];
+                };
+            };
+        };
+    };
     zhiguan_cases_supervision_api_board: {
         parameters: {
             query?: never;
@@ -2939,6 +3362,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BoardRowOut"][];
+                };
+            };
+        };
+    };
+    zhiguan_cases_supervision_api_list_escalations: {
+        parameters: {
+            query?: {
+                department_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationOut"][];
                 };
             };
         };

@@ -61,19 +61,29 @@ export function statusTag(status: string): 'success' | 'warning' | 'danger' | 'i
 interface Sortable {
   warning_level: string
   created_at: string
-  due?: string | null
+  /** The earliest running stage deadline (the list's next_due_at); null when no clock runs. */
+  next_due_at?: string | null
+}
+
+function instant(v: string | null | undefined): number | null {
+  if (!v) return null
+  const t = Date.parse(v)
+  return Number.isNaN(t) ? null : t
 }
 
 /**
- * Most urgent first: red, then yellow, then green; within a colour the earliest deadline (when
- * known), then the oldest case (the list API gives no deadline, and age follows it closely).
+ * Most urgent first: red, then yellow, then green; within a colour the deadline due soonest,
+ * cases with no running clock (suspended, awaiting a decision) after those with one, and then
+ * the oldest case.
  */
 export function compareUrgency(a: Sortable, b: Sortable): number {
   const byLevel = (WARNING_RANK[a.warning_level] ?? 3) - (WARNING_RANK[b.warning_level] ?? 3)
   if (byLevel) return byLevel
-  if (a.due && b.due && a.due !== b.due) return a.due < b.due ? -1 : 1
-  if (a.due && !b.due) return -1
-  if (!a.due && b.due) return 1
+  const da = instant(a.next_due_at)
+  const db = instant(b.next_due_at)
+  if (da !== null && db !== null && da !== db) return da - db
+  if (da !== null && db === null) return -1
+  if (da === null && db !== null) return 1
   return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0
 }
 

@@ -20,3 +20,26 @@ export function formatDateTime(value: string | Date, locale: string, timeZone = 
 export function districtInstant(wallClock: string): string {
   return /[+-]\d\d:\d\d$|Z$/.test(wallClock) ? wallClock : `${wallClock}+08:00`
 }
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+]
+
+/**
+ * A deadline relative to now ("in 3 hours", "2 days ago"): days from two days on, hours from two
+ * hours on, else minutes. Null in, empty out.
+ */
+export function relativeTime(value: string | null | undefined, locale: string, now: number = Date.now()): string {
+  if (!value) return ''
+  const at = Date.parse(value)
+  if (Number.isNaN(at)) return ''
+  const diff = at - now
+  const abs = Math.abs(diff)
+  const fmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  for (const [unit, ms] of UNITS) {
+    if (abs >= 2 * ms || unit === 'minute') return fmt.format(Math.round(diff / ms), unit)
+  }
+  return ''
+}
