@@ -11,7 +11,7 @@ from zhiguan import views
 
 
 @pytest.fixture
-def built(tmp_path: Path, settings) -> Path:
+def built(tmp_path: Path, settings, db) -> Path:
     (tmp_path / "index.html").write_text(
         '<html><head><!--zhiguan-config--></head><body><div id="app"></div></body></html>',
         encoding="utf-8",
@@ -70,3 +70,14 @@ def test_no_two_api_schemas_share_a_name() -> None:
             seen.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
     clashes = {name: sorted(where) for name, where in seen.items() if len(where) > 1}
     assert not clashes, clashes
+
+
+def test_a_single_district_installation_names_its_district_for_the_citizen_pages(
+    client: Client, built: Path
+) -> None:
+    from zhiguan.tenancy.models import Jurisdiction
+
+    Jurisdiction.objects.create(code="330114", name="钱塘区")
+    assert '"jurisdiction": "330114"' in client.get("/console/citizen").content.decode()
+    Jurisdiction.objects.create(code="330108", name="滨江区")
+    assert '"jurisdiction": null' in client.get("/console/citizen").content.decode()

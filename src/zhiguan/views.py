@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from zhiguan.tenancy.models import Jurisdiction
+
 _CONFIG_MARK = "<!--zhiguan-config-->"
 _cache: dict[str, tuple[float, str]] = {}
 
@@ -34,10 +36,13 @@ def _index_html() -> str | None:
 
 
 def _runtime_config() -> str:
+    # The citizen pages need a district; an installation serving one district names it here.
+    active = list(Jurisdiction.objects.filter(active=True).values_list("code", flat=True)[:2])
     config = {
         "mapTileUrl": settings.ZHIGUAN_MAP_TILE_URL,
         "adminUrl": "/admin/",
         "apiDocsUrl": "/api/v1/docs",
+        "jurisdiction": active[0] if len(active) == 1 else None,
     }
     text = json.dumps(config, ensure_ascii=False)
     # Inside <script>, "</" or "<!--" in a value must not end or confuse the element.

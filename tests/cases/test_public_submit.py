@@ -72,3 +72,14 @@ def test_public_categories_list_levels_one_and_two(world, anonymous_api):
     rows = anonymous_api.get("cases/public/categories", jurisdiction=world.jurisdiction.code).json()
     assert {r["level"] for r in rows} <= {1, 2} and rows
     assert_error(anonymous_api.get("cases/public/categories", jurisdiction="999999"), 404, "not_found")
+
+
+def test_street_outlines_are_public_but_grids_are_not(world, anonymous_api):
+    streets = anonymous_api.get("cases/public/areas.geojson", jurisdiction=world.jurisdiction.code).json()
+    assert {f["properties"]["name"] for f in streets["features"]} == {"下沙街道", "白杨街道"}
+    assert_error(
+        anonymous_api.get("cases/public/areas.geojson", jurisdiction=world.jurisdiction.code, level="grid"),
+        422,
+        "invalid_input",
+    )
+    assert_error(anonymous_api.get("cases/public/areas.geojson", jurisdiction="999999"), 404, "not_found")

@@ -4,6 +4,7 @@ const defaults: ZhiguanRuntimeConfig = {
   mapTileAttribution: '',
   adminUrl: '/admin/',
   apiDocsUrl: '/api/v1/docs',
+  jurisdiction: null,
 }
 
 export const config: ZhiguanRuntimeConfig = { ...defaults, ...(window.__ZHIGUAN__ ?? {}) }

@@ -9,6 +9,8 @@ interface ZhiguanRuntimeConfig {
   mapTileAttribution: string
   adminUrl: string
   apiDocsUrl: string
+  /** The district's code when the installation serves exactly one (the citizen pages' default). */
+  jurisdiction: string | null
 }
 
 interface Window {

@@ -90,6 +90,17 @@ def public_categories(request: HttpRequest, jurisdiction: str) -> list[dict]:
     return public_intake.public_categories(jurisdiction_code=jurisdiction)
 
 
+@router.get(
+    "/areas.geojson",
+    auth=None,
+    throttle=_throttle(),
+    response=dict,
+    summary="Public outlines of a district's streets (or communities) for the citizen's map",
+)
+def public_areas(request: HttpRequest, jurisdiction: str, level: str = "street", crs: str = "wgs84") -> dict:
+    return public_intake.public_areas(jurisdiction_code=jurisdiction, level=level, crs=crs)
+
+
 @router.post(
     "/submit",
     auth=None,

@@ -107,3 +107,13 @@ def submit(
             attachment_ids=attachment_ids,
             idempotency_key=idempotency_key,
         )
+
+
+def public_areas(*, jurisdiction_code: str, level: str = "street", crs: str = "wgs84") -> dict[str, Any]:
+    """Street (or community) outlines for the citizen's tap-map. Grids stay internal: their codes
+    and shapes are a management detail, not public geography."""
+    if level not in ("district", "street", "community"):
+        raise InvalidInput(_("Only district, street and community outlines are public."), field="level")
+    from zhiguan.geo.queries import areas_geojson
+
+    return areas_geojson(actor=Actor.system(_jurisdiction(jurisdiction_code)), level=level, crs=crs)
