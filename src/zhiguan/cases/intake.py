@@ -70,7 +70,9 @@ def _existing(actor: Actor, channel: str, external_ref: str, idempotency_key: st
         if hit is not None:
             return hit.case
     if external_ref:
-        # Unordered: the unique (jurisdiction, channel, external_ref) index answers it.
+        # Unordered; answered by the plain (jurisdiction, channel, external_ref) index. The partial
+        # unique index cannot serve it under a generic plan: with bound parameters PostgreSQL
+        # cannot prove `external_ref <> ''` from `external_ref = $3`, and would scan the table.
         return (
             Case.objects.filter(jurisdiction_id=jid, channel=channel, external_ref=external_ref)
             .order_by()

@@ -114,6 +114,9 @@ class Case(TenantModel, Located):
         # The list's common filters, each followed by the keyset order (created_at, id), so a
         # filtered page is an index range scan (docs/decisions/034-case-performance.md).
         indexes = [
+            # Idempotent intake looks a case up by its channel reference; the partial unique
+            # constraint above is unusable for that under generic (parameterised) plans.
+            models.Index(fields=["jurisdiction", "channel", "external_ref"], name="case_external_ref_idx"),
             models.Index(fields=["jurisdiction", "status", "created_at", "id"], name="case_status_idx"),
             models.Index(fields=["jurisdiction", "created_at", "id"], name="case_keyset_idx"),
             models.Index(fields=["status", "warning_level"], name="case_warning_idx"),
