@@ -189,6 +189,22 @@ def answer_notice(*, actor: Actor, notice_id: int, text: str) -> SupervisionNoti
     notice.answered_late = now > notice.due_at
     notice.save(update_fields=["answer", "answered_at", "answered_by", "answered_late"])
     payload = {"notice_id": notice.pk, "department_id": notice.department_id, "late": notice.answered_late}
+    _event_on_cases(
+        notice,
+        actor=actor,
+        action="supervision_answer",
+        role="handler" if "handler" in actor.role_codes else "",
+        note=body,
+        payload=payload,
+    )
+    audit.record(actor=actor, action="supervision.notice_answered", target=notice, after=payload)
+    return notice
+
+
+def _event_on_cases(
+    notice: SupervisionNotice, *, actor: Actor, action: str, role: str, note: str, payload: dict[str, Any]
+) -> None:
+    """The same timeline event on every case of the notice, each case row locked in id order."""
     cases = Case.objects.filter(supervision_notices=notice).order_by("pk")
     if connection.features.has_select_for_update:
         cases = cases.select_for_update(of=("self",))
@@ -196,14 +212,12 @@ def answer_notice(*, actor: Actor, notice_id: int, text: str) -> SupervisionNoti
         append_event(
             actor=actor,
             case=case,
-            action="supervision_answer",
+            action=action,
             from_status=case.status,
-            role="handler" if "handler" in actor.role_codes else "",
-            note=body,
+            role=role,
+            note=note,
             payload=payload,
         )
-    audit.record(actor=actor, action="supervision.notice_answered", target=notice, after=payload)
-    return notice
 
 
 def flag_overdue_notices(*, now: datetime | None = None, batch_size: int = 200) -> int:
@@ -234,18 +248,14 @@ def _flag(notice: SupervisionNotice, now: datetime) -> None:
     notice.save(update_fields=["overdue_flagged_at"])
     system = Actor.system(notice.jurisdiction)
     payload = {"notice_id": notice.pk, "department_id": notice.department_id, "due_at": notice.due_at}
-    cases = Case.objects.filter(supervision_notices=notice).order_by("pk")
-    if connection.features.has_select_for_update:
-        cases = cases.select_for_update(of=("self",))
-    for case in cases:
-        append_event(
-            actor=system,
-            case=case,
-            action="supervision_overdue",
-            from_status=case.status,
-            note=_("Supervision notice to %(dept)s not answered by the date.") % {"dept": notice.department},
-            payload=payload,
-        )
+    _event_on_cases(
+        notice,
+        actor=system,
+        action="supervision_overdue",
+        role="",
+        note=_("Supervision notice to %(dept)s not answered by the date.") % {"dept": notice.department},
+        payload=payload,
+    )
     audit.record(actor=system, action="supervision.notice_overdue", target=notice, after=payload)
 
 
