@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
         ("dispatcher", "/console/dispatch", ["menu-dispatch", "menu-people"], ["menu-intake"]),
         ("handler_cgj", "/console/workbench", ["menu-workbench"], ["menu-dispatch"]),
         ("inspector", "/console/field", ["menu-map"], ["menu-people", "menu-admin"]),
-        ("leader", "/console/dashboard", ["menu-dashboard", "menu-admin"], ["menu-intake"]),
+        ("leader", "/console/case-map", ["menu-caseMap", "menu-admin"], ["menu-intake"]),
         ("admin", "/console/admin", ["menu-intake", "menu-admin", "menu-calendar"], []),
     ],
 )

@@ -27,7 +27,6 @@ export const MENU: MenuItem[] = [
   { key: 'supervision', path: '/console/supervision', icon: 'AlarmClock', group: 'work', anyRole: ['supervisor', 'leader', 'admin'] },
   { key: 'workbench', path: '/console/workbench', icon: 'Briefcase', group: 'work', anyRole: ['handler', 'admin'] },
   { key: 'field', path: '/console/field', icon: 'Camera', group: 'work', anyRole: ['inspector', 'admin'] },
-  { key: 'dashboard', path: '/console/dashboard', icon: 'DataLine', group: 'work', anyRole: ['leader', 'admin'], placeholder: true },
   { key: 'cases', path: '/console/cases', icon: 'Tickets', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'caseMap', path: '/console/case-map', icon: 'Location', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'map', path: '/console/map', icon: 'MapLocation', group: 'data', anyPermission: ['geo.view'] },
@@ -57,7 +56,8 @@ const ROLE_HOME: [role: string, key: string][] = [
   ['supervisor', 'supervision'],
   ['handler', 'workbench'],
   ['inspector', 'field'],
-  ['leader', 'dashboard'],
+  // Until the operations dashboard lands (the evaluation issue), a leader starts on the case map.
+  ['leader', 'caseMap'],
   ['data_officer', 'map'],
   ['admin', 'admin'],
 ]

@@ -32,7 +32,7 @@ describe('menu from permissions and roles', () => {
     expect(homeFor(person(['dispatcher']))).toBe('/console/dispatch')
     expect(homeFor(person(['supervisor']))).toBe('/console/supervision')
     expect(homeFor(person(['handler']))).toBe('/console/workbench')
-    expect(homeFor(person(['leader'], { 'audit.view': 'jurisdiction' }))).toBe('/console/dashboard')
+    expect(homeFor(person(['leader'], { 'audit.view': 'jurisdiction' }))).toBe('/console/case-map')
     expect(homeFor(person(['data_officer'], { 'geo.manage': 'department_tree' }))).toBe('/console/map')
     expect(homeFor(person(['admin'], { 'department.manage': 'jurisdiction' }))).toBe('/console/admin')
   })
