@@ -41,3 +41,15 @@ def test_case_list_items_carry_their_point_and_next_deadline(world):
     )
     registered = next(i for n, i in items.items() if n != dispatched.number)
     assert registered["next_due_at"] is None
+
+
+def test_counts_per_category_roll_up_to_the_asked_level(world):
+    world.new_case()
+    world.new_case()
+    world.new_case(request_type="consultation", category_id=world.consult_category.pk)
+    dispatcher = world.api("dispatcher")
+    level1 = {r["name"]: r["count"] for r in dispatcher.get("cases/stats/by-category").json()}
+    assert level1 == {"城市管理": 2, "政策咨询": 1}
+    level2 = {r["name"]: r["count"] for r in dispatcher.get("cases/stats/by-category", level=2).json()}
+    assert level2 == {"市容环境": 2, "政策咨询": 1}
+    assert dispatcher.get("cases/stats/by-category", level=9).status_code == 422

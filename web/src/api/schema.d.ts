@@ -383,6 +383,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/stats/by-category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per category, rolled up to level 1 or 2 (list filters apply) */
+        get: operations["zhiguan_cases_stats_api_by_category"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/stats/by-grid": {
         parameters: {
             query?: never;
@@ -1486,6 +1503,19 @@ export interface components {
             version: number;
             /** Warning Level */
             warning_level: string;
+        };
+        /** CategoryCountOut */
+        CategoryCountOut: {
+            /** Category Id */
+            category_id: number;
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+            /** Red */
+            red: number;
+            /** Yellow */
+            yellow: number;
         };
         /** CategoryDetail */
         CategoryDetail: {
@@ -3286,6 +3316,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_stats_api_by_category: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                channel?: string | null;
+                community_id?: number | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                department_id?: number | null;
+                grid_id?: number | null;
+                level?: number;
+                q?: string | null;
+                request_type?: string | null;
+                status?: string[] | null;
+                street_id?: number | null;
+                warning_level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryCountOut"][];
                 };
             };
         };
