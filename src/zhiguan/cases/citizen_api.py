@@ -10,6 +10,7 @@ from ninja.throttling import AnonRateThrottle
 
 from zhiguan.cases import citizen, public_intake
 from zhiguan.cases.schemas import FollowIn, PublicCaseOut, RatingIn, RatingOut
+from zhiguan.schemas import MAX_ID
 
 router = Router(tags=["citizen"])
 
@@ -62,7 +63,7 @@ class PublicSubmitIn(Schema):
         pattern=r"^\d{6}$", description="the district's administrative code, e.g. 330114"
     )
     request_type: str
-    category_id: int = Field(ge=1, le=2**63 - 1)
+    category_id: int = Field(ge=1, le=MAX_ID)
     description: str = Field(min_length=1, max_length=4000)
     name: str = Field(min_length=1, max_length=64)
     phone: str = Field(min_length=5, max_length=20)

@@ -81,7 +81,8 @@ def _existing(actor: Actor, channel: str, external_ref: str, idempotency_key: st
     return None
 
 
-def _choice(value: str, choices: Any, field: str) -> str:
+def check_choice(value: str, choices: Any, field: str) -> str:
+    """`value` is one of the stable codes of `choices`, else 422 naming the field and the allowed codes."""
     if value not in choices.values:
         raise InvalidInput(_("Unknown value."), field=field, allowed=list(choices.values))
     return value
@@ -138,9 +139,9 @@ def create_case(
     found = _existing(actor, channel, external_ref, idempotency_key)
     if found is not None:
         return found, False
-    _choice(request_type, RequestType, "request_type")
-    _choice(channel, Channel, "channel")
-    _choice(urgency, Urgency, "urgency")
+    check_choice(request_type, RequestType, "request_type")
+    check_choice(channel, Channel, "channel")
+    check_choice(urgency, Urgency, "urgency")
     if not description.strip():
         raise InvalidInput(_("Describe the matter."), field="description")
     people = _clean_reporters(reporters)

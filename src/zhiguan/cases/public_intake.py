@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhiguan.cases import intake
-from zhiguan.cases.models import Case
+from zhiguan.cases.models import Case, Channel, RequestType
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.models import ApiClient, ClientKind
 from zhiguan.org.permissions import Actor
@@ -23,9 +23,7 @@ from zhiguan.taxonomy.models import Category
 from zhiguan.tenancy.models import Jurisdiction
 
 PORTAL_CLIENT = "市民门户"
-PUBLIC_CHANNELS = ("web", "app", "wechat")
-# What a citizen may ask for; praise and consultations included, as on 12345 portals.
-PUBLIC_TYPES = ("complaint", "help", "report", "suggestion", "consultation", "praise")
+PUBLIC_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
 
 
 def _jurisdiction(code: str) -> Jurisdiction:
@@ -75,9 +73,10 @@ def submit(
     changes nothing; the same Idempotency-Key returns the first case."""
     jurisdiction = _jurisdiction(jurisdiction_code)
     if channel not in PUBLIC_CHANNELS:
-        raise InvalidInput(_("Unknown channel."), field="channel", allowed=list(PUBLIC_CHANNELS))
-    if request_type not in PUBLIC_TYPES:
-        raise InvalidInput(_("Unknown request type."), field="request_type", allowed=list(PUBLIC_TYPES))
+        raise InvalidInput(_("Unknown channel."), field="channel", allowed=[str(c) for c in PUBLIC_CHANNELS])
+    # Every request type, praise and consultations included, as on 12345 portals; checked before the
+    # photo is stored, by the rule intake applies.
+    intake.check_choice(request_type, RequestType, "request_type")
     if not Category.objects.filter(
         pk=category_id, jurisdiction=jurisdiction, retired_at__isnull=True
     ).exists():

@@ -15,6 +15,13 @@ from zhiguan.taxonomy.models import Category
 
 router = Router(tags=["cases"])
 
+# Every breakdown counts the cases, and those yellow and red among them.
+COUNTS = {
+    "count": Count("id"),
+    "yellow": Count("id", filter=Q(warning_level="yellow")),
+    "red": Count("id", filter=Q(warning_level="red")),
+}
+
 
 class AreaCountOut(Schema):
     area_id: int
@@ -34,15 +41,7 @@ def _by_area(request: HttpRequest, filters: CaseListFilter, field: str) -> list[
     qs = queries.filtered(request.auth, queries.CaseFilter(**filters.dict())).exclude(
         **{f"{field}__isnull": True}
     )
-    rows = list(
-        qs.values(field)
-        .annotate(
-            count=Count("id"),
-            yellow=Count("id", filter=Q(warning_level="yellow")),
-            red=Count("id", filter=Q(warning_level="red")),
-        )
-        .order_by()
-    )
+    rows = list(qs.values(field).annotate(**COUNTS).order_by())
     names = Area.objects.in_bulk([r[field] for r in rows])
     return sorted(
         (
@@ -89,11 +88,7 @@ def by_category(
     request: HttpRequest, filters: Query[CaseListFilter], level: int = Query(1, ge=1, le=3)
 ) -> list[dict[str, Any]]:
     qs = queries.filtered(request.auth, queries.CaseFilter(**filters.dict()))
-    rows = qs.values("category_id").annotate(
-        count=Count("id"),
-        yellow=Count("id", filter=Q(warning_level="yellow")),
-        red=Count("id", filter=Q(warning_level="red")),
-    )
+    rows = qs.values("category_id").annotate(**COUNTS)
     tree = {
         c["id"]: c
         for c in Category.objects.filter(jurisdiction_id=request.auth.jurisdiction.pk).values(

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from zhiguan.cases import queries, supervision
 from zhiguan.cases.models import SupervisionNotice
 from zhiguan.cases.schemas import BoardRowOut, NoticeAnswerIn, NoticeFilterIn, NoticeIn, NoticeOut
+from zhiguan.schemas import MAX_ID
 
 router = Router(tags=["supervision"])
 
@@ -84,6 +85,6 @@ class EscalationOut(Schema):
     "/escalations", response=list[EscalationOut], summary="Overdue stages escalated to department leaders"
 )
 def list_escalations(
-    request: HttpRequest, department_id: int | None = Query(None, ge=1, le=2**63 - 1), limit: int = 200
+    request: HttpRequest, department_id: int | None = Query(None, ge=1, le=MAX_ID), limit: int = 200
 ) -> list[dict]:
     return supervision.escalations(actor=request.auth, department_id=department_id, limit=limit)

@@ -6,9 +6,7 @@ from ninja import Query, Router
 from zhiguan.geo import queries, services
 from zhiguan.geo.crs import WGS84
 from zhiguan.geo.schemas import AreaOut, GeoImportIn, GeoImportOut, LocationOut
-
-# Ids are 64-bit in the database; a larger one is bad input on every database alike.
-MAX_ID = 2**63 - 1
+from zhiguan.schemas import MAX_ID
 
 router = Router(tags=["geo"])
 

@@ -211,7 +211,6 @@ def _person_state(user: User) -> dict[str, Any]:
         "department": user.department_id,
         "is_active": user.is_active,
         "roles": sorted(r.code for r in user.roles.all()),
-        "mobile_changed": False,
     }
 
 
@@ -249,8 +248,8 @@ def update_person(
     person.save()
     if roles is not None:
         person.roles.set(roles)
-    after = _person_state(person)
-    after["mobile_changed"] = mobile is not None
+    # The number itself stays out of the log; only that it changed.
+    after = {**_person_state(person), "mobile_changed": mobile is not None}
     audit.record(actor=actor, action="person.updated", target=person, before=before, after=after, note=reason)
     return person
 

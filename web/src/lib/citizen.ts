@@ -9,7 +9,7 @@ import { apiLanguage, i18n } from '../i18n'
 export type PublicCategory = components['schemas']['PublicCategoryOut']
 export type SubmitOut = components['schemas']['PublicSubmitOut']
 
-/** What a citizen may ask for (the server's PUBLIC_TYPES), most common first. */
+/** What a citizen may ask for (every request type the server knows), most common first. */
 export const PUBLIC_REQUEST_TYPES = ['complaint', 'help', 'report', 'suggestion', 'consultation', 'praise'] as const
 export const PUBLIC_CHANNELS = ['web', 'app', 'wechat'] as const
 
