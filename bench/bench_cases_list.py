@@ -29,7 +29,7 @@ def main() -> None:
 
 
 def _filters(jurisdiction: object, rng: random.Random) -> list[dict]:
-    from zhiguan.cases.workflow import Status
+    from zhiguan.cases.status import Status
     from zhiguan.geo.models import Area
     from zhiguan.taxonomy.models import Category
 

@@ -102,7 +102,7 @@ def bulk_cases(jurisdiction: object, n: int, *, seed: int = 3, statuses: list[st
     """Insert `n` cases straight into the table (COPY on PostgreSQL, batched inserts on SQLite).
 
     Spread over a year, the district's grids, leaf categories, channels, statuses and warning
-    levels; numbers unique. Only for benchmarks: real cases are registered by `intake.create_case`.
+    levels; numbers unique. Only for benchmarks: real cases are registered by `cases.services.register`.
     """
     import json
 
@@ -111,7 +111,7 @@ def bulk_cases(jurisdiction: object, n: int, *, seed: int = 3, statuses: list[st
     from django.utils import timezone
 
     from zhiguan.cases.models import Case
-    from zhiguan.cases.workflow import Status
+    from zhiguan.cases.status import Status
     from zhiguan.geo.models import Area
     from zhiguan.org.models import Department
 

@@ -1,7 +1,8 @@
 """Periodic jobs in the embedded set-up, where no Celery beat and no broker run.
 
-The schedule is CELERY_BEAT_SCHEDULE, the same one `celery -A zhiguan beat` uses in production;
-Celery's own `schedule` objects decide when an entry is due, and the task runs in this process.
+The schedule is the Celery app's beat schedule, which each app's `tasks.py` adds its entries to
+(the same one `celery -A zhiguan beat` uses in production); Celery's own `schedule` objects decide
+when an entry is due, and the task runs in this process.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import threading
 from datetime import datetime
 
 from celery.schedules import schedule as every
-from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 def _entries() -> list[tuple[str, str, every]]:
     out = []
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+    app.loader.import_default_modules()
+    for name, entry in app.conf.beat_schedule.items():
         sched = entry["schedule"]
         out.append((name, entry["task"], sched if hasattr(sched, "is_due") else every(float(sched))))
     return out

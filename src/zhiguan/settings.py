@@ -180,11 +180,10 @@ CELERY_TASK_ALWAYS_EAGER = _env_bool(
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-# Periodic jobs. With a broker, run `celery -A zhiguan beat`; in the embedded default `zhiguan serve`
-# runs the same schedule in-process.
-CELERY_BEAT_SCHEDULE = {
-    "cases-sweep-warnings": {"task": "cases.sweep_warning_levels", "schedule": 300.0},
-}
+# Periodic jobs: each app's tasks.py adds its own to the beat schedule. With a broker, run
+# `celery -A zhiguan beat`; in the embedded default `zhiguan serve` runs the same schedule in-process.
+ZHIGUAN_CASE_SWEEP_SECONDS = float(os.environ.get("ZHIGUAN_CASE_SWEEP_SECONDS", "300"))
+ZHIGUAN_SUPERVISION_SWEEP_SECONDS = float(os.environ.get("ZHIGUAN_SUPERVISION_SWEEP_SECONDS", "300"))
 
 # Case rules a district may tune.
 ZHIGUAN_CASE_YELLOW_SHARE = float(os.environ.get("ZHIGUAN_CASE_YELLOW_SHARE", "0.75"))

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import ApiClient
-from zhiguan.cases import intake, services
+from zhiguan.cases import services
 from zhiguan.cases.models import Case
 from zhiguan.org.models import Department, User
 from zhiguan.org.permissions import Actor
@@ -115,7 +115,7 @@ class World:
             "address": "下沙街道金沙路1号",
         }
         data.update(overrides)
-        case, _created = intake.create_case(actor=self.actor(by), **data)
+        case, _created = services.register(actor=self.actor(by), **data)
         return case
 
     def payload(self, action: str, case: Case) -> dict[str, Any]:

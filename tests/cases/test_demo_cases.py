@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import shared_data
 from zhiguan.cases.demo import build_demo_cases
 from zhiguan.cases.models import Case, CaseEvent
-from zhiguan.cases.workflow import Status
+from zhiguan.cases.status import Status
 from zhiguan.demo.build import build_demo
 
 pytestmark = pytest.mark.django_db

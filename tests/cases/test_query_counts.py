@@ -16,7 +16,7 @@ from django.test import Client
 
 from tests.cases.conftest import INSIDE, World, build_world
 from tests.conftest import ApiClient, is_postgres
-from zhiguan.cases import deadlines, intake, queries, tasks
+from zhiguan.cases import deadlines, queries, registration, tasks
 from zhiguan.cases.models import Case, CaseDeadline, CaseEvent
 from zhiguan.org.permissions import Actor
 from zhiguan.org.services import create_client, issue_token
@@ -85,9 +85,9 @@ def test_a_case_the_actor_may_not_see_is_404_even_while_another_holds_it(world):
 def test_numbers_are_sequential_per_day(world):
     from datetime import date
 
-    first = intake.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 26))
-    second = intake.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 26))
-    other_day = intake.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 27))
+    first = registration.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 26))
+    second = registration.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 26))
+    other_day = registration.next_number(world.jurisdiction.pk, "330114", date(2026, 11, 27))
     assert (first, second, other_day) == (
         "330114-20261126-00001",
         "330114-20261126-00002",

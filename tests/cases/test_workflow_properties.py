@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import is_postgres
 from zhiguan.cases import services, workflow
 from zhiguan.cases.models import Case, CaseEvent
+from zhiguan.cases.status import Status
 from zhiguan.errors import Conflict, DomainError
 
 from .conftest import build_world
@@ -27,7 +28,7 @@ def test_random_actions_keep_the_case_inside_the_table_with_a_continuous_timelin
             case = world.do(case, action)
         except DomainError:
             case = Case.objects.get(pk=case.pk)
-        assert case.status in workflow.Status.values
+        assert case.status in Status.values
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     assert events[0].action == "register" and events[0].to_status == "registered"
     assert [e.seq for e in events] == list(range(1, len(events) + 1))

@@ -7,7 +7,8 @@ import pytest
 from zhiguan.cases import workflow
 from zhiguan.cases.errors import InvalidTransition
 from zhiguan.cases.models import Case, CaseEvent
-from zhiguan.cases.workflow import TABLE, Status
+from zhiguan.cases.status import Status
+from zhiguan.cases.workflow import TABLE
 
 from .conftest import PATHS
 

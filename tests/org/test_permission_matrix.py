@@ -121,13 +121,13 @@ def _probe(api, action: str, ctx: dict):
 def _case_ctx(api, ctx: dict) -> dict:
     """A category and a registered case, made once per test through the real services."""
     if "case" not in ctx:
-        from zhiguan.cases.intake import create_case
+        from zhiguan.cases.services import register
         from zhiguan.org.permissions import Actor
         from zhiguan.taxonomy.services import create_category
 
         system = Actor.system(api.user.jurisdiction)
         ctx["category"] = create_category(actor=system, name="市容环境")
-        ctx["case"], _ = create_case(
+        ctx["case"], _ = register(
             actor=system,
             request_type="complaint",
             channel="hotline",
@@ -176,7 +176,7 @@ def _supervision_ctx(api, ctx: dict) -> dict:
     """A case dispatched to the colleague's department and a notice about it, through the real services."""
     if "notice" not in ctx:
         from zhiguan.cases import services, supervision
-        from zhiguan.cases.intake import create_case
+        from zhiguan.cases.services import register
         from zhiguan.org.permissions import Actor
         from zhiguan.taxonomy.services import create_category, create_profile
 
@@ -185,7 +185,7 @@ def _supervision_ctx(api, ctx: dict) -> dict:
             actor=system, code="sv", name="督办时限", accept_hours=2, handle_days=5, callback_days=3
         )
         category = create_category(actor=system, name="督办类", deadline_profile_id=profile.pk)
-        case, _ = create_case(
+        case, _ = register(
             actor=system,
             request_type="complaint",
             channel="hotline",

@@ -90,11 +90,11 @@ def _taxonomy_and_calendar(actor, mark: str) -> dict[str, int]:
 
 
 def _case(actor, mark: str) -> dict[str, int]:
-    from zhiguan.cases.intake import create_case
+    from zhiguan.cases.services import register
     from zhiguan.taxonomy.models import Category
 
     category = Category.objects.get(jurisdiction=actor.jurisdiction, name=f"{mark}类")
-    case, _ = create_case(
+    case, _ = register(
         actor=actor,
         request_type="complaint",
         channel="hotline",

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhiguan.appendonly import AppendOnlyError, AppendOnlyModel
 from zhiguan.tenancy.models import Jurisdiction
 
-
-class AppendOnlyError(RuntimeError):
-    pass
+__all__ = ["AppendOnlyError", "AuditRecord"]
 
 
-class AuditQuerySet(models.QuerySet):
-    # Through the application the log only grows: bulk update/delete are refused too.
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("the audit log is append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("the audit log is append-only")
-
-
-class AuditRecord(models.Model):
+class AuditRecord(AppendOnlyModel):
     jurisdiction = models.ForeignKey(Jurisdiction, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor_user = models.ForeignKey("org.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -40,18 +28,8 @@ class AuditRecord(models.Model):
     user_agent = models.CharField(max_length=255, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["jurisdiction", "object_type", "object_id"], name="audit_object_idx")]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("the audit log is append-only")

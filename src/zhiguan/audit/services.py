@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from zhiguan.org.permissions import Actor
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """`value` as it will be stored in a JSON column: dates, decimals and UUIDs as text (DjangoJSONEncoder)."""
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
@@ -79,8 +80,8 @@ def build(
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         object_repr=str(target)[:255] if target is not None else "",
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=jsonable(before),
+        after=jsonable(after),
         note=note[:255],
         ip=ctx.ip if ctx else None,
         user_agent=ctx.user_agent if ctx else "",

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Body, File, Query, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
+from pydantic import Field, StrictInt
 
 from zhiguan.cases import (
     citizen,
     citizen_api,
+    contracts,
     export,
-    intake,
     queries,
+    registration,
+    reporters,
     routing,
     services,
     stats_api,
     supervision_api,
 )
+from zhiguan.cases.contracts import ActionIn
 from zhiguan.cases.models import Case, RoutingRule
 from zhiguan.cases.schemas import (
     AttachmentOut,
@@ -41,6 +45,8 @@ from zhiguan.org.permissions import require, restrict
 from zhiguan.org.services import mask_phone
 
 router = Router(tags=["cases"])
+# The case's version the client last saw (optimistic check): a stale one answers 409 conflict.
+StrictVersion = Annotated[StrictInt | None, Field(None, ge=1)]
 router.add_router("/supervision", supervision_api.router)
 router.add_router("/public", citizen_api.router)
 router.add_router("/stats", stats_api.router)
@@ -92,9 +98,9 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
         "closed_at": case.closed_at,
         "reporters": [
             {
-                "name": intake.mask_name(r.name),
+                "name": reporters.mask_name(r.name),
                 "phone": mask_phone(r.phone) if r.phone else "",
-                "id_number": intake.mask_id_number(r.id_number),
+                "id_number": reporters.mask_id_number(r.id_number),
             }
             for r in case.reporters.all()
         ],
@@ -144,13 +150,13 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status:
     if key is not None and len(key) > 128:
         raise InvalidInput(_("The idempotency key is too long."), field="Idempotency-Key")
     actor = request.auth
-    case, created = intake.create_case(actor=actor, idempotency_key=key, **data)
+    case, created = services.register(actor=actor, idempotency_key=key, **data)
     if not (created and actor.can("case.view") and actor.scope_for("case.view") == DataScope.JURISDICTION):
         # A narrower scope (an inspector sees only their own cases) is checked by reading it back.
         case = queries.get_case(actor, case.number)
     elif created:
         # Just registered: no tasks and no deadlines yet.
-        intake.remember_related(case, tasks=[], deadlines=[])
+        registration.remember_related(case, tasks=[], deadlines=[])
     return Status(201 if created else 200, _case_out(request, case))
 
 
@@ -202,7 +208,7 @@ def export_cases(request: HttpRequest, filters: Query[CaseListFilter], format: s
     "/attachments", response={201: AttachmentOut}, summary="Upload a file (bound later to a case step)"
 )
 def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    return Status(201, intake.upload_attachment(actor=request.auth, upload=file))
+    return Status(201, services.upload_attachment(actor=request.auth, upload=file))
 
 
 @router.get("/attachments/{attachment_id}", summary="Download a file of a case you may see (404 otherwise)")
@@ -287,25 +293,51 @@ def allowed_actions(request: HttpRequest, number: str) -> list[str]:
     return services.allowed_actions(actor=request.auth, case=queries.get_case(request.auth, number))
 
 
-@router.post("/{number}/actions/{action}", response=CaseOut, summary="Perform a workflow action")
-def perform_action(request: HttpRequest, number: str, action: str, payload: Body[dict[str, Any]]) -> dict:
-    """The payload is the action's own fields (see the workflow docs) plus an optional `expected_version`."""
-    case = queries.get_case(request.auth, number)
-    data = dict(payload)
-    version = data.pop("expected_version", None)
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise InvalidInput(_("The expected version is a whole number."), field="expected_version")
-    case = services.perform(
-        actor=request.auth, case_id=case.pk, action=action, expected_version=version, **data
+def _action_operation(action: str, contract: type[ActionIn]) -> None:
+    """`POST /cases/{number}/actions/<action>`: its body is the action's contract plus `expected_version`."""
+    body = type(
+        f"{''.join(p.title() for p in action.split('_'))}Body",
+        (contract,),
+        {"__annotations__": {"expected_version": StrictVersion}, "expected_version": None},
     )
-    return _case_out(request, case)
+
+    def operation(request: HttpRequest, number: str, payload: Any) -> dict:
+        data = payload.model_dump()
+        version = data.pop("expected_version")
+        case = queries.get_case(request.auth, number)
+        case = services.perform(
+            actor=request.auth, case_id=case.pk, action=action, expected_version=version, **data
+        )
+        return _case_out(request, case)
+
+    operation.__name__ = f"perform_{action}"
+    # Resolved here, not from the (postponed) annotation text: each action has its own body class.
+    operation.__annotations__ = {"request": HttpRequest, "number": str, "payload": body, "return": dict}
+    router.post(
+        f"/{{number}}/actions/{action}",
+        response=CaseOut,
+        summary=f"Workflow action: {action}",
+        operation_id=f"case_action_{action}",
+        tags=["case actions"],
+    )(operation)
+
+
+for _action, _contract in contracts.INPUTS.items():
+    _action_operation(_action, _contract)
+
+
+@router.post("/{number}/actions/{action}", response=CaseOut, include_in_schema=False)
+def unknown_action(request: HttpRequest, number: str, action: str) -> dict:
+    """A name that is no workflow action: the same 422 `unknown_action` as the service gives."""
+    queries.get_case(request.auth, number)
+    raise InvalidInput(_("Unknown action."), code="unknown_action", action=action)
 
 
 @router.post(
     "/{number}/reporters/reveal", response=list[dict], summary="Reveal reporters' personal data (audited)"
 )
 def reveal_reporters(request: HttpRequest, number: str, payload: CaseRevealIn) -> list[dict]:
-    return intake.reveal_reporters(actor=request.auth, number=number, reason=payload.reason)
+    return services.reveal_reporters(actor=request.auth, number=number, reason=payload.reason)
 
 
 @router.post(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,12 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiguan.audit import services as audit
-from zhiguan.cases import services, workflow
+from zhiguan.cases import services
+from zhiguan.cases.events import case_changed
 from zhiguan.cases.models import Case, CaseEvent
-from zhiguan.cases.tasks import case_changed_signal
-from zhiguan.cases.workflow import Status
+from zhiguan.cases.status import Status
 from zhiguan.errors import Conflict, InvalidInput, NotFound, RateLimited
-from zhiguan.org.models import DataScope
 from zhiguan.org.permissions import Actor, get_or_404
 
 LINK_SALT = "zhiguan.cases.citizen.callback"
@@ -67,24 +65,9 @@ class AlreadyRated(Conflict):
     default_message = gettext_lazy("This case has already been rated.")
 
 
-@dataclass(frozen=True)
-class CitizenActor(Actor):
+def citizen_actor(case: Case) -> Actor:
     """The reporter of one case, proved by number + digits or by the signed link; sees that case only."""
-
-    citizen_case_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return "citizen"
-
-    @property
-    def role_codes(self) -> list[str]:
-        return [workflow.CITIZEN]
-
-
-def citizen_actor(case: Case) -> CitizenActor:
-    grants = {"case.view": DataScope.SELF.value, "case.act": DataScope.SELF.value}
-    return CitizenActor(jurisdiction=case.jurisdiction, grants=grants, citizen_case_id=case.pk)
+    return Actor.citizen(case.jurisdiction, record_id=case.pk, actions=("case.view", "case.act"))
 
 
 def _failure_key(number: str) -> str:
@@ -226,9 +209,9 @@ def issue_callback_link(*, actor: Actor, number: str) -> str:
     return callback_token(case)
 
 
-@receiver(case_changed_signal, dispatch_uid="cases.citizen.callback_link")
+@receiver(case_changed, dispatch_uid="cases.citizen.callback_link")
 def _issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
-    if kwargs.get("action") not in (None, "close"):
+    if kwargs.get("action") != "close":
         return  # Only a closure issues a link; no query for the other moves.
     event = CaseEvent.objects.filter(pk=event_id, action="close").select_related("case").first()
     if event is None or event.case.status != Status.CLOSED or event.case.closed_at is None:

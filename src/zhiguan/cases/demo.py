@@ -1,6 +1,6 @@
 """The demo district's cases: a few thousand requests over the last three months, at every stage.
 
-Every case is registered with `intake.create_case` and moved with `services.perform` by the demo
+Every case is registered with `services.register` and moved with `services.perform` by the demo
 people, so its timeline, tasks, deadlines and audit records are the real ones. The history is
 made by running those services under a simulated clock (`_simulated_clock`): while the builder
 runs, `django.utils.timezone.now` returns the planned moment of the step being performed, and
@@ -33,9 +33,9 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 
-from zhiguan.cases import deadlines, demo_content, intake, services, tasks, workflow
+from zhiguan.cases import deadlines, demo_content, escalation, services, supervision, tasks, workflow
 from zhiguan.cases.models import Case, Urgency
-from zhiguan.cases.workflow import OPEN_STATUSES, Status
+from zhiguan.cases.status import OPEN_STATUSES, Status
 from zhiguan.errors import DomainError
 from zhiguan.org.models import Department, DepartmentKind, User
 from zhiguan.org.permissions import Actor
@@ -692,7 +692,7 @@ def run_plans(
             action = "register" if j < 0 else plan.steps[j].action
             try:
                 if j < 0:
-                    case, _created = intake.create_case(actor=people[plan.by], **plan.fields)
+                    case, _created = services.register(actor=people[plan.by], **plan.fields)
                 else:
                     step = plan.steps[j]
                     payload = dict(step.payload)
@@ -743,6 +743,8 @@ def build_demo_cases(
     log(f"    planned {len(plans)} cases, {sum(len(p.steps) for p in plans)} moves")
     done, failures = run_plans(plans, people=people, handlers=handlers, log=log)
     tasks.sweep_warning_levels()
+    escalation.escalate_overdue()
+    supervision.flag_overdue_notices()
     qs = Case.objects.filter(jurisdiction=jurisdiction)
     return {
         "source": "tipdm2020_c" if world.real_text else "generated",

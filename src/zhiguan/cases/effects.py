@@ -1,7 +1,8 @@
 """What each workflow action does to a case once the table has allowed it.
 
-Each effect validates its own payload (422 invalid_input, changing nothing: `perform` runs it in
-its transaction), changes the case and its tasks and deadlines, and returns the note, payload
+The payload has been checked against the action's contract (`contracts.INPUTS`) by `parse`; an
+effect checks only what needs the database (422 invalid_input, changing nothing: `perform` runs it
+in its transaction), changes the case and its tasks and deadlines, and returns the note, payload
 and attachments of the timeline event. Status itself is set by `perform` from the table.
 """
 
@@ -12,13 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from pydantic import ValidationError
 
-from zhiguan.cases import deadlines, routing
+from zhiguan.cases import contracts, deadlines, routing, workflow
+from zhiguan.cases.contracts import ActionIn
 from zhiguan.cases.models import Case, CaseExtension, CaseReturn, CaseSuspension, CaseTask
-from zhiguan.cases.models.work import Stage, TaskStatus
+from zhiguan.cases.models.work import Stage, TaskRole, TaskStatus
+from zhiguan.cases.status import OPEN_STATUSES, Role
 from zhiguan.errors import InvalidInput
-from zhiguan.org.permissions import Actor
+from zhiguan.org.permissions import Actor, restrict
+from zhiguan.validation import invalid_input
 
 
 @dataclass
@@ -34,19 +40,7 @@ class Ctx:
     case: Case
     action: str
     now: datetime
-    payload: dict[str, Any]
-
-    def text(self, name: str, *, required: bool = True) -> str:
-        value = self.payload.get(name) or ""
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise InvalidInput(_("This field is required."), field=name)
-        return value.strip()
-
-    def attachments(self) -> list[int]:
-        ids = self.payload.get("attachment_ids") or []
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise InvalidInput(_("A list of attachment ids is expected."), field="attachment_ids")
-        return ids
+    data: Any  # the action's contract (`contracts.INPUTS[action]`), validated by `parse`
 
 
 Effect = Callable[[Ctx], Outcome]
@@ -62,16 +56,25 @@ def effect(*actions: str) -> Callable[[Effect], Effect]:
     return register
 
 
-def apply(*, actor: Actor, case: Case, action: str, now: datetime, payload: dict[str, Any]) -> Outcome:
-    ctx = Ctx(actor=actor, case=case, action=action, now=now, payload=payload)
-    outcome = _EFFECTS.get(action, _note_only)(ctx)
+def parse(action: str, payload: dict[str, Any]) -> ActionIn:
+    """The payload checked against the action's contract, or 422 naming the field (nothing written)."""
+    try:
+        return contracts.INPUTS[action].model_validate(payload)
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from exc
+
+
+def apply(*, actor: Actor, case: Case, action: str, now: datetime, data: ActionIn) -> Outcome:
+    ctx = Ctx(actor=actor, case=case, action=action, now=now, data=data)
+    outcome = _EFFECTS[action](ctx)
     if not outcome.attachment_ids:
-        outcome.attachment_ids = ctx.attachments()
+        outcome.attachment_ids = list(data.attachment_ids)
     return outcome
 
 
+@effect("submit")
 def _note_only(ctx: Ctx) -> Outcome:
-    return Outcome(note=ctx.text("note", required=False))
+    return Outcome(note=ctx.data.note)
 
 
 def _own_task(ctx: Ctx, role: str) -> CaseTask:
@@ -86,17 +89,14 @@ def _own_task(ctx: Ctx, role: str) -> CaseTask:
 @effect("answer", "reject")
 def _finish_at_intake(ctx: Ctx) -> Outcome:
     ctx.case.closed_at = ctx.now
-    return Outcome(note=ctx.text("note"))
+    return Outcome(note=ctx.data.note)
 
 
 @effect("dispatch")
 def _dispatch(ctx: Ctx) -> Outcome:
-    case, p = ctx.case, ctx.payload
+    case, p = ctx.case, ctx.data
     decision = routing.decide_dispatch(
-        actor=ctx.actor,
-        case=case,
-        lead_department_id=p.get("lead_department_id"),
-        co_handler_ids=p.get("co_handler_ids"),
+        actor=ctx.actor, case=case, lead_department_id=p.lead_department_id, co_handler_ids=p.co_handler_ids
     )
     case.lead_department = decision.lead
     case.routing_rule = decision.rule
@@ -107,7 +107,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
     CaseTask.objects.create(
         case=case,
         department=decision.lead,
-        role="lead",
+        role=TaskRole.LEAD,
         assigned_at=ctx.now,
         accept_due=accept_due,
         handle_due=handle_due,
@@ -116,13 +116,13 @@ def _dispatch(ctx: Ctx) -> Outcome:
         CaseTask.objects.create(
             case=case,
             department=dept,
-            role="co",
+            role=TaskRole.CO,
             assigned_at=ctx.now,
             accept_due=accept_due,
             handle_due=handle_due,
         )
     return Outcome(
-        note=ctx.text("note", required=False),
+        note=ctx.data.note,
         payload={
             "lead_department_id": decision.lead.pk,
             "co_handler_ids": [d.pk for d in decision.co_handlers],
@@ -135,23 +135,23 @@ def _dispatch(ctx: Ctx) -> Outcome:
 
 @effect("accept", "accept_co")
 def _accept(ctx: Ctx) -> Outcome:
-    task = _own_task(ctx, "co" if ctx.action == "accept_co" else "lead")
+    task = _own_task(ctx, TaskRole.CO if ctx.action == "accept_co" else TaskRole.LEAD)
     task.status = TaskStatus.ACCEPTED
     task.accepted_at = ctx.now
     task.accept_late = task.accept_due is not None and ctx.now > task.accept_due
     task.save()
-    if task.role == "lead":
+    if task.role == TaskRole.LEAD:
         deadlines.complete_stage(ctx.case, Stage.ACCEPT, at=ctx.now)
     return Outcome(
-        note=ctx.text("note", required=False),
+        note=ctx.data.note,
         payload={"department_id": task.department_id, "late": task.accept_late},
     )
 
 
 @effect("return")
 def _return(ctx: Ctx) -> Outcome:
-    reason = ctx.text("reason")
-    task = _own_task(ctx, "lead")
+    reason = ctx.data.reason
+    task = _own_task(ctx, TaskRole.LEAD)
     task.status = TaskStatus.RETURNED
     task.save(update_fields=["status"])
     CaseReturn.objects.create(
@@ -176,17 +176,17 @@ def _judge_return(ctx: Ctx) -> Outcome:
         deadlines.stop_all(case)
         case.lead_department = None
     else:
-        case.tasks.filter(role="lead", status=TaskStatus.RETURNED).update(status=TaskStatus.PENDING)
+        case.tasks.filter(role=TaskRole.LEAD, status=TaskStatus.RETURNED).update(status=TaskStatus.PENDING)
     return Outcome(
-        note=ctx.text("note", required=False),
+        note=ctx.data.note,
         payload={"justified": justified, "counted_against": pending.counted_against},
     )
 
 
 @effect("reply", "reply_co")
 def _reply(ctx: Ctx) -> Outcome:
-    text = ctx.text("reply")
-    task = _own_task(ctx, "co" if ctx.action == "reply_co" else "lead")
+    text = ctx.data.reply
+    task = _own_task(ctx, TaskRole.CO if ctx.action == "reply_co" else TaskRole.LEAD)
     task.status = TaskStatus.REPLIED
     task.reply = text
     task.replied_at = ctx.now
@@ -197,10 +197,7 @@ def _reply(ctx: Ctx) -> Outcome:
 
 @effect("request_extension")
 def _request_extension(ctx: Ctx) -> Outcome:
-    days = ctx.payload.get("working_days")
-    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise InvalidInput(_("Give the extension in whole working days (at least 1)."), field="working_days")
-    reason = ctx.text("reason")
+    days, reason = ctx.data.working_days, ctx.data.reason
     deadlines.check_extension_limit(ctx.case, days)
     CaseExtension.objects.create(case=ctx.case, working_days=days, reason=reason, requested_at=ctx.now)
     return Outcome(note=reason, payload={"working_days": days})
@@ -220,12 +217,12 @@ def _decide_extension(ctx: Ctx) -> Outcome:
         case.extension_count += 1
         case.extension_days += ext.working_days
         payload["handle_due"] = deadlines.extend_handle(case, ext.working_days)
-    return Outcome(note=ctx.text("note", required=False), payload=payload)
+    return Outcome(note=ctx.data.note, payload=payload)
 
 
 @effect("request_suspension")
 def _request_suspension(ctx: Ctx) -> Outcome:
-    reason = ctx.text("reason")
+    reason = ctx.data.reason
     CaseSuspension.objects.create(case=ctx.case, reason=reason, requested_at=ctx.now)
     return Outcome(note=reason)
 
@@ -240,7 +237,7 @@ def _decide_suspension(ctx: Ctx) -> Outcome:
         susp.started_at = ctx.now
         deadlines.pause_handle(ctx.case, at=ctx.now)
     susp.save()
-    return Outcome(note=ctx.text("note", required=False), payload={"approved": approved})
+    return Outcome(note=ctx.data.note, payload={"approved": approved})
 
 
 @effect("resume")
@@ -252,7 +249,7 @@ def _resume(ctx: Ctx) -> Outcome:
     susp.paused_seconds = int(paused.total_seconds())
     susp.save()
     return Outcome(
-        note=ctx.text("note", required=False),
+        note=ctx.data.note,
         payload={"paused_working_seconds": susp.paused_seconds, "handle_due": new_due},
     )
 
@@ -264,13 +261,13 @@ def _feed_back(ctx: Ctx) -> Outcome:
     assert lead is not None
     met = deadlines.complete_stage(case, Stage.HANDLE, at=ctx.now)
     co = []
-    for task in case.tasks.filter(role="co").exclude(status=TaskStatus.CANCELLED):
+    for task in case.tasks.filter(role=TaskRole.CO).exclude(status=TaskStatus.CANCELLED):
         if task.replied_at is None and task.handle_due is not None and ctx.now > task.handle_due:
             task.reply_late = True
             task.save(update_fields=["reply_late"])
         co.append({"department_id": task.department_id, "reply": task.reply, "late": task.reply_late})
     return Outcome(
-        note=ctx.text("note", required=False),
+        note=ctx.data.note,
         payload={"lead_reply": lead.reply, "co_replies": co, "handle_met": met},
     )
 
@@ -279,49 +276,44 @@ def _feed_back(ctx: Ctx) -> Outcome:
 def _assign_inspector(ctx: Ctx) -> Outcome:
     from zhiguan.org.models import User
 
-    inspector_id = ctx.payload.get("inspector_id")
     inspector = User.objects.filter(
-        pk=inspector_id if isinstance(inspector_id, int) else None,
+        pk=ctx.data.inspector_id,
         jurisdiction_id=ctx.actor.jurisdiction.pk,
-        roles__code="inspector",
+        roles__code=Role.INSPECTOR,
         is_active=True,
     ).first()
     if inspector is None:
         raise InvalidInput(_("Choose an active inspector of this jurisdiction."), field="inspector_id")
     ctx.case.verifier = inspector
-    return Outcome(note=ctx.text("note", required=False), payload={"inspector_id": inspector.pk})
+    return Outcome(note=ctx.data.note, payload={"inspector_id": inspector.pk})
 
 
 @effect("verify_pass", "verify_fail")
 def _verify(ctx: Ctx) -> Outcome:
-    case, p = ctx.case, ctx.payload
-    method = p.get("method")
-    payload: dict[str, Any] = {"method": method, "passed": ctx.action == "verify_pass"}
-    attachments = ctx.attachments()
-    if method == "site":
-        lng, lat = p.get("lng"), p.get("lat")
-        if not isinstance(lng, int | float) or not isinstance(lat, int | float):
+    case, p = ctx.case, ctx.data
+    payload: dict[str, Any] = {"method": p.method, "passed": ctx.action == "verify_pass"}
+    attachments = list(p.attachment_ids)
+    if p.method == "site":
+        if p.lng is None or p.lat is None:
             raise InvalidInput(_("An on-site verification needs the GPS position."), field="lng")
         if not attachments:
             raise InvalidInput(_("An on-site verification needs at least one photo."), field="attachment_ids")
-        payload.update(lng=lng, lat=lat)
-    elif method == "camera":
-        payload["camera"] = ctx.text("camera")
+        payload.update(lng=p.lng, lat=p.lat)
     else:
-        raise InvalidInput(_("Verify on site or by camera."), field="method", allowed=["site", "camera"])
+        if not p.camera:
+            raise InvalidInput(_("This field is required."), field="camera")
+        payload["camera"] = p.camera
     if not payload["passed"]:
         case.rework_count += 1
         _back_to_department(ctx)
-    return Outcome(
-        note=ctx.text("note", required=not payload["passed"]), payload=payload, attachment_ids=attachments
-    )
+    return Outcome(note=p.note, payload=payload, attachment_ids=attachments)
 
 
 def _back_to_department(ctx: Ctx) -> None:
     """Rework and reopen: the lead works the case again and must reply again, on a new handling deadline."""
     case = ctx.case
     due = deadlines.restart_handle(case, now=ctx.now).due_at
-    case.tasks.filter(role="lead").exclude(status=TaskStatus.CANCELLED).update(
+    case.tasks.filter(role=TaskRole.LEAD).exclude(status=TaskStatus.CANCELLED).update(
         status=TaskStatus.ACCEPTED, replied_at=None, reply="", reply_late=False, handle_due=due
     )
 
@@ -330,22 +322,15 @@ def _back_to_department(ctx: Ctx) -> None:
 def _close(ctx: Ctx) -> Outcome:
     ctx.case.closed_at = ctx.now
     deadlines.start_callback_stage(ctx.case, now=ctx.now)
-    return Outcome(note=ctx.text("note", required=False))
-
-
-CALLBACK_RESULTS = ("satisfied", "basically_satisfied", "dissatisfied")
+    return Outcome(note=ctx.data.note)
 
 
 @effect("callback")
 def _callback(ctx: Ctx) -> Outcome:
-    result = ctx.payload.get("result")
-    if result not in CALLBACK_RESULTS:
-        raise InvalidInput(
-            _("Record how satisfied the citizen is."), field="result", allowed=list(CALLBACK_RESULTS)
-        )
+    result = ctx.data.result
     ctx.case.callback_result = result
     met = deadlines.complete_stage(ctx.case, Stage.CALLBACK, at=ctx.now)
-    return Outcome(note=ctx.text("note", required=False), payload={"result": result, "callback_met": met})
+    return Outcome(note=ctx.data.note, payload={"result": result, "callback_met": met})
 
 
 @effect("reopen")
@@ -353,23 +338,28 @@ def _reopen(ctx: Ctx) -> Outcome:
     ctx.case.reopen_count += 1
     ctx.case.closed_at = None
     _back_to_department(ctx)
-    return Outcome(note=ctx.text("note"))
+    return Outcome(note=ctx.data.note)
 
 
 @effect("merge")
 def _merge(ctx: Ctx) -> Outcome:
-    from zhiguan.cases.workflow import OPEN_STATUSES
-    from zhiguan.org.permissions import restrict
-
     case = ctx.case
-    number = ctx.payload.get("into")
-    target = (
-        restrict(ctx.actor, Case.objects.all(), "case.view").filter(number=number).first() if number else None
-    )
+    target = restrict(ctx.actor, Case.objects.all(), "case.view").filter(number=ctx.data.into).first()
     if target is None or target.pk == case.pk or target.status not in OPEN_STATUSES:
         raise InvalidInput(_("Merge into another open case (give its number)."), field="into")
     case.merged_into = target
     case.closed_at = ctx.now
     case.tasks.exclude(status=TaskStatus.CANCELLED).update(status=TaskStatus.CANCELLED)
     deadlines.stop_all(case)
-    return Outcome(note=ctx.text("note", required=False), payload={"into": target.number})
+    return Outcome(note=ctx.data.note, payload={"into": target.number})
+
+
+def _check_complete() -> None:
+    # Every action of the table has its contract and its effect: a gap is a start-up error.
+    missing = [a for a in workflow.ACTIONS if a not in _EFFECTS or a not in contracts.INPUTS]
+    extra = sorted((set(_EFFECTS) | set(contracts.INPUTS)) - set(workflow.ACTIONS))
+    if missing or extra:
+        raise ImproperlyConfigured(f"workflow actions without effect/contract: {missing}; unknown: {extra}")
+
+
+_check_complete()

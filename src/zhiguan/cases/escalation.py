@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhiguan.audit import services as audit
-from zhiguan.cases.models import Case, CaseDeadline, CaseEscalation, CaseEvent
+from zhiguan.cases import services
+from zhiguan.cases.models import Case, CaseDeadline, CaseEscalation
 from zhiguan.cases.models.work import Stage
-from zhiguan.cases.workflow import OPEN_STATUSES
+from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.org.permissions import Actor
 from zhiguan.workdays.queries import get_calendar
 
@@ -125,13 +125,7 @@ def _escalate(cases: dict[int, Case], stages: list[CaseDeadline], now: datetime)
             )
         )
     escalations = CaseEscalation.objects.bulk_create(rows)
-    last_seq = dict(
-        CaseEvent.objects.filter(case_id__in={d.case_id for d in stages})
-        .values("case_id")
-        .annotate(m=Max("seq"))
-        .values_list("case_id", "m")
-    )
-    events, records = [], []
+    annotations = []
     for deadline, escalation in zip(stages, escalations, strict=True):
         case = cases[deadline.case_id]
         dept, leader = escalation.department, escalation.leader
@@ -140,31 +134,20 @@ def _escalate(cases: dict[int, Case], stages: list[CaseDeadline], now: datetime)
         else:
             note = _("Escalated to the leader of %(dept)s (none is set): the %(stage)s deadline has passed.")
         note = note % {"leader": leader, "dept": dept or "-", "stage": Stage(deadline.stage).label}
-        payload = audit._jsonable(
-            {
-                "escalation_id": escalation.pk,
-                "stage": deadline.stage,
-                "department_id": dept.pk if dept is not None else None,
-                "leader_id": leader.pk if leader is not None else None,
-                "due_at": deadline.due_at,
-            }
-        )
-        system = Actor.system(case.jurisdiction)
-        seq = last_seq[case.pk] = last_seq.get(case.pk, 0) + 1
-        events.append(
-            CaseEvent(
-                case=case,
-                seq=seq,
-                actor_label=system.label,
+        payload = {
+            "escalation_id": escalation.pk,
+            "stage": deadline.stage,
+            "department_id": dept.pk if dept is not None else None,
+            "leader_id": leader.pk if leader is not None else None,
+            "due_at": deadline.due_at,
+        }
+        annotations.append(
+            services.Annotation(
+                actor=Actor.system(case.jurisdiction),
+                case_id=case.pk,
                 action="escalate",
-                from_status=case.status,
-                to_status=case.status,
                 note=note,
                 payload=payload,
             )
         )
-        records.append(
-            audit.build(actor=system, action="case.escalated", target=case, after=payload, note=note[:255])
-        )
-    CaseEvent.objects.bulk_create(events)
-    audit.record_many(records)
+    services.annotate_many(annotations)

@@ -12,36 +12,37 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from zhiguan.cases.errors import GuardFailed, NotYourTask
+from zhiguan.cases.models.case import CallbackResult, RequestType
+from zhiguan.cases.models.work import TaskRole, TaskStatus
+from zhiguan.cases.status import Role
 
 if TYPE_CHECKING:
     from zhiguan.cases.models import Case
     from zhiguan.org.permissions import Actor
-
-_DISPATCHING = {"dispatcher", "supervisor"}
 
 
 def _dept_id(actor: Actor) -> int | None:
     return actor.department.pk if actor.department is not None else None
 
 
-def is_consultation(actor: Actor, case: Case) -> None:
-    if case.request_type != "consultation":
+def is_consultation(actor: Actor, case: Case, role: str) -> None:
+    if case.request_type != RequestType.CONSULTATION:
         raise GuardFailed(_("Only consultations are answered at intake."), code="not_a_consultation")
 
 
-def is_lead(actor: Actor, case: Case) -> None:
+def is_lead(actor: Actor, case: Case, role: str) -> None:
     if case.lead_department_id is None or case.lead_department_id != _dept_id(actor):
         raise NotYourTask()
 
 
-def is_lead_or_dispatching(actor: Actor, case: Case) -> None:
-    if _DISPATCHING & set(actor.role_codes):
-        return
-    is_lead(actor, case)
+def lead_unless_dispatching(actor: Actor, case: Case, role: str) -> None:
+    # A dispatcher resumes any suspended case; a handler only one their department leads.
+    if role == Role.HANDLER:
+        is_lead(actor, case, role)
 
 
-def lead_has_replied(actor: Actor, case: Case) -> None:
-    is_lead(actor, case)
+def lead_has_replied(actor: Actor, case: Case, role: str) -> None:
+    is_lead(actor, case, role)
     task = case.lead_task()
     if task is None or task.replied_at is None:
         raise GuardFailed(_("The lead department must reply before feeding back."), code="lead_reply_missing")
@@ -49,28 +50,28 @@ def lead_has_replied(actor: Actor, case: Case) -> None:
 
 def _co_task(actor: Actor, case: Case, status: str) -> None:
     dept = _dept_id(actor)
-    if not case.tasks.filter(role="co", department_id=dept, status=status).exists():
+    if not case.tasks.filter(role=TaskRole.CO, department_id=dept, status=status).exists():
         raise NotYourTask()
 
 
-def has_pending_co_task(actor: Actor, case: Case) -> None:
-    _co_task(actor, case, "pending")
+def has_pending_co_task(actor: Actor, case: Case, role: str) -> None:
+    _co_task(actor, case, TaskStatus.PENDING)
 
 
-def has_accepted_co_task(actor: Actor, case: Case) -> None:
-    _co_task(actor, case, "accepted")
+def has_accepted_co_task(actor: Actor, case: Case, role: str) -> None:
+    _co_task(actor, case, TaskStatus.ACCEPTED)
 
 
-def may_verify(actor: Actor, case: Case) -> None:
+def may_verify(actor: Actor, case: Case, role: str) -> None:
     # Dispatchers verify by camera; an inspector verifies on site only the cases assigned to them.
-    if _DISPATCHING & set(actor.role_codes):
+    if role != Role.INSPECTOR:
         return
     if actor.user is None or case.verifier_id != actor.user.pk:
         raise NotYourTask(_("This case is not assigned to you for verification."))
 
 
-def citizen_dissatisfied(actor: Actor, case: Case) -> None:
-    if case.callback_result != "dissatisfied":
+def citizen_dissatisfied(actor: Actor, case: Case, role: str) -> None:
+    if case.callback_result != CallbackResult.DISSATISFIED:
         raise GuardFailed(
             _("Only a case the citizen is dissatisfied with can be reopened."), code="not_dissatisfied"
         )

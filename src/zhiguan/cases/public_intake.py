@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhiguan.cases import intake
+from zhiguan.cases import registration, services
 from zhiguan.cases.models import Case, Channel, RequestType
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.models import ApiClient, ClientKind
@@ -76,7 +76,7 @@ def submit(
         raise InvalidInput(_("Unknown channel."), field="channel", allowed=[str(c) for c in PUBLIC_CHANNELS])
     # Every request type, praise and consultations included, as on 12345 portals; checked before the
     # photo is stored, by the rule intake applies.
-    intake.check_choice(request_type, RequestType, "request_type")
+    registration.check_choice(request_type, RequestType, "request_type")
     if not Category.objects.filter(
         pk=category_id, jurisdiction=jurisdiction, retired_at__isnull=True
     ).exists():
@@ -91,8 +91,8 @@ def submit(
                 raise InvalidInput(
                     _("Only photos can be attached here."), code="unsupported_file", field="photo"
                 )
-            attachment_ids.append(intake.upload_attachment(actor=actor, upload=photo).pk)
-        return intake.create_case(
+            attachment_ids.append(services.upload_attachment(actor=actor, upload=photo).pk)
+        return services.register(
             actor=actor,
             request_type=request_type,
             channel=channel,

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from zhiguan.cases.models import Case, CaseAttachment, CaseDeadline, CaseTask, SupervisionNotice
-from zhiguan.cases.workflow import OPEN_STATUSES
+from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
 

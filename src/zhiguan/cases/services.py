@@ -1,31 +1,170 @@
-"""Every change to a case goes through `perform`: lock, check the table, apply, append the event, audit.
+"""The public write API of cases: the only functions other apps call to create or change a case.
 
-Creating a case and revealing reporters live in `intake.py`; the effect of each action in
-`effects.py`; deadlines in `deadlines.py`. This module is the one entry point for moves.
+- `register`: a new case (numbered, located, idempotent), with its first timeline event.
+- `perform`: one workflow action (lock, check the table, apply, append the event, audit).
+- `annotate` / `annotate_many`: a timeline event and its audit record without a status change
+  (escalations, supervision notices, duplicate links, classification corrections, alarms).
+- `upload_attachment`, `reveal_reporters`: files for a later step, and the audited reveal.
+
+Nothing else creates a `CaseEvent`. After each commit `events.case_changed` is sent with ids only.
+The effect of each action lives in `effects.py`, deadlines in `deadlines.py`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
-from zhiguan.cases import deadlines, effects, workflow
+from zhiguan.cases import deadlines, effects, registration, tasks, workflow
+from zhiguan.cases.attachments import upload_attachment
 from zhiguan.cases.errors import InvalidTransition
-from zhiguan.cases.models import Case, CaseAttachment, CaseEvent
+from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
+from zhiguan.cases.reporters import reveal_reporters
+from zhiguan.cases.status import Role, Status
 from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from zhiguan.org.permissions import Actor, get_or_404, require, restrict
+from zhiguan.geo.services import locate
+from zhiguan.org.permissions import Actor, ActorKind, get_or_404, require, restrict
+from zhiguan.taxonomy.models import Category
+
+__all__ = [
+    "Annotation",
+    "allowed_actions",
+    "annotate",
+    "annotate_many",
+    "perform",
+    "register",
+    "reveal_reporters",
+    "upload_attachment",
+]
+
+
+# ---------------------------------------------------------------------------------------- register
+
+
+def register(
+    *,
+    actor: Actor,
+    request_type: str,
+    channel: str,
+    category_id: int,
+    description: str,
+    reporters: list[dict[str, str]],
+    lng: float | None = None,
+    lat: float | None = None,
+    crs: str = "wgs84",
+    address: str = "",
+    external_ref: str = "",
+    urgency: str = Urgency.NORMAL,
+    attachment_ids: list[int] | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Register a case; returns (case, created).
+
+    The same channel + external reference, or the same idempotency key, returns the first case
+    (created False) and changes nothing. Bad input (unknown category, point outside the
+    jurisdiction, bad reporter) raises before anything is written.
+    """
+    require(actor, "case.create")
+    external_ref = external_ref.strip()
+    found = registration.existing(actor, channel, external_ref, idempotency_key)
+    if found is not None:
+        return found, False
+    registration.check_choice(request_type, RequestType, "request_type")
+    registration.check_choice(channel, Channel, "channel")
+    registration.check_choice(urgency, Urgency, "urgency")
+    if not description.strip():
+        raise InvalidInput(_("Describe the matter."), field="description")
+    people = registration.clean_reporters(reporters)
+    category = Category.objects.filter(pk=category_id, jurisdiction_id=actor.jurisdiction.pk).first()
+    if category is None or category.retired_at is not None:
+        raise InvalidInput(_("Unknown or retired category."), code="unknown_category", field="category_id")
+    if (lng is None) != (lat is None):
+        raise InvalidInput(_("Give both longitude and latitude, or neither."), field="lng")
+    location = None
+    if lng is not None and lat is not None:
+        location = locate(jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
+    now = timezone.now()
+    # Taken before the registration's transaction: the counter row is not held while it runs.
+    number = registration.next_number(actor.jurisdiction.pk, actor.jurisdiction.code, timezone.localdate(now))
+    case = Case(
+        jurisdiction=actor.jurisdiction,
+        number=number,
+        request_type=request_type,
+        channel=channel,
+        external_ref=external_ref,
+        category=category,
+        description=description.strip(),
+        urgency=urgency,
+        status=Status.REGISTERED,
+        reported_by=actor.user,
+        registered_by_client=actor.client,
+        address=address.strip(),
+    )
+    if location is not None:
+        registration.apply_location(case, location)
+    try:
+        with transaction.atomic():
+            _save_registration(actor, case, people, attachment_ids or [], idempotency_key)
+    except IntegrityError:
+        found = registration.existing(actor, channel, external_ref, idempotency_key)
+        if found is None:
+            raise
+        return found, False
+    return case, True
+
+
+def _save_registration(
+    actor: Actor,
+    case: Case,
+    people: list[dict[str, str]],
+    attachment_ids: list[int],
+    idempotency_key: str | None,
+) -> None:
+    case.save()
+    reporters = CaseReporter.objects.bulk_create([CaseReporter(case=case, **p) for p in people])
+    # Reporters never change after registration: the API answers from memory, not by reading them back.
+    registration.remember_related(case, reporters=reporters)
+    registration.remember_key(actor, case, idempotency_key)
+    event = _append_event(
+        actor=actor,
+        case=case,
+        seq=1,
+        action="register",
+        from_status="",
+        role=next(iter(actor.role_codes), ""),
+        payload={"channel": case.channel, "request_type": case.request_type, "category_id": case.category_id},
+        attachment_ids=attachment_ids,
+    )
+    audit.record(
+        actor=actor,
+        action="case.registered",
+        target=case,
+        after={
+            "number": case.number,
+            "channel": case.channel,
+            "external_ref": case.external_ref,
+            "category_id": case.category_id,
+            "reporters": len(people),
+        },
+    )
+    _notify_on_commit(case.pk, event.pk, "register")
+
+
+# ----------------------------------------------------------------------------------------- perform
 
 
 def acting_role(actor: Actor, row: workflow.Transition) -> str | None:
     """The first of the row's roles that the actor holds (recorded on the event), or None."""
     held = set(actor.role_codes)
-    if getattr(actor, "citizen_case_id", None) is None:
+    if actor.kind != ActorKind.CITIZEN:
         # "citizen" is never a staff role, even if someone created a role with that code.
-        held.discard(workflow.CITIZEN)
+        held.discard(Role.CITIZEN)
     return next((role for role in row.roles if role in held), None)
 
 
@@ -41,12 +180,12 @@ def _lock(actor: Actor, case_id: int) -> Case:
     When the lock is refused, visibility is checked separately so that a case the actor may not
     see still answers 404, never a conflict.
     """
-    qs = restrict(actor, Case.objects.filter(pk=case_id), "case.view")
+    qs = restrict(actor, Case.objects.all(), "case.view")
     if connection.features.has_select_for_update_nowait:
         qs = qs.select_for_update(nowait=True, of=("self",))
     try:
         with transaction.atomic():
-            case = qs.order_by().first()
+            case = qs.filter(pk=case_id).order_by().first()
     except DatabaseError as exc:
         get_or_404(actor, Case.objects.all(), "case.view", pk=case_id)
         raise Conflict(**_current_state(case_id)) from exc
@@ -64,70 +203,21 @@ def _bump_version(case: Case, expected_version: int | None) -> None:
     case.version += 1
 
 
-def append_event(
-    *,
-    actor: Actor,
-    case: Case,
-    action: str,
-    from_status: str,
-    role: str = "",
-    note: str = "",
-    payload: dict[str, Any] | None = None,
-    attachment_ids: list[int] | None = None,
-    seq: int | None = None,
-) -> CaseEvent:
-    """Append one timeline event (the next in sequence) and bind the attachments it carries.
-
-    `seq` may be given when the caller knows it (1 for a case just registered); the unique
-    (case, seq) constraint still guards it.
-    """
-    if seq is None:
-        seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-    event = CaseEvent.objects.create(
-        case=case,
-        seq=seq,
-        actor_user=actor.user,
-        actor_client=actor.client,
-        actor_label=actor.label[:128],
-        role=role,
-        action=action,
-        from_status=from_status,
-        to_status=case.status,
-        note=note,
-        payload=audit._jsonable(payload or {}),
-    )
-    if attachment_ids:
-        bind_attachments(actor=actor, case=case, event=event, attachment_ids=attachment_ids)
-    return event
-
-
-def bind_attachments(*, actor: Actor, case: Case, event: CaseEvent, attachment_ids: list[int]) -> None:
-    ids = sorted(set(attachment_ids))
-    qs = CaseAttachment.objects.filter(
-        pk__in=ids, jurisdiction_id=actor.jurisdiction.pk, case__isnull=True, uploaded_by=actor.user
-    )
-    if qs.count() != len(ids):
-        raise InvalidInput(_("Unknown or already used attachment."), field="attachment_ids")
-    # Binding an upload is part of the event, never an edit of a bound attachment.
-    for attachment in qs:
-        attachment.case = case
-        attachment.event = event
-        attachment.save(update_fields=["case", "event"])
-
-
 def perform(
     *, actor: Actor, case_id: int, action: str, expected_version: int | None = None, **payload: Any
 ) -> Case:
     """Perform one workflow action on a case, or change nothing and raise.
 
     Guarantees: the move is in `workflow.TABLE` (else 409 invalid_transition), the actor holds one
-    of its roles (else 403 forbidden) and passes its guard; the case row is locked and its
-    version checked (409 conflict otherwise); the change, its timeline event, its audit record
-    and the recomputed deadlines commit together; after-commit work is scheduled on commit.
+    of its roles (else 403 forbidden) and passes its guard; the payload is the action's contract
+    (`effects.INPUTS`, else 422); the case row is locked and its version checked (409 conflict
+    otherwise); the change, its timeline event, its audit record and the recomputed deadlines
+    commit together; `events.case_changed` is sent after the commit.
     """
     if action not in workflow.ACTIONS:
         raise InvalidInput(_("Unknown action."), code="unknown_action", action=action)
     require(actor, "case.act")
+    data = effects.parse(action, payload)
     with transaction.atomic():
         case = _lock(actor, case_id)
         row = workflow.lookup(case.status, action)
@@ -137,14 +227,14 @@ def perform(
         if role is None:
             raise Forbidden(action=action, allowed_roles=list(row.roles))
         if row.guard is not None:
-            row.guard(actor, case)
+            row.guard(actor, case, role)
         _bump_version(case, expected_version)
         from_status = case.status
         now = timezone.now()
-        outcome = effects.apply(actor=actor, case=case, action=action, now=now, payload=payload)
+        outcome = effects.apply(actor=actor, case=case, action=action, now=now, data=data)
         case.status = row.next_status
         case.save()
-        event = append_event(
+        event = _append_event(
             actor=actor,
             case=case,
             action=action,
@@ -163,15 +253,8 @@ def perform(
             after={"status": case.status, "version": case.version, "event": event.seq, **outcome.payload},
             note=outcome.note[:255],
         )
-        case_id_, event_id = case.pk, event.pk
-        transaction.on_commit(lambda: _after_commit(case_id_, event_id, action))
+        _notify_on_commit(case.pk, event.pk, action)
     return case
-
-
-def _after_commit(case_id: int, event_id: int, action: str) -> None:
-    from zhiguan.cases import tasks
-
-    tasks.case_changed.delay(case_id, event_id, action)
 
 
 def allowed_actions(*, actor: Actor, case: Case) -> list[str]:
@@ -180,12 +263,189 @@ def allowed_actions(*, actor: Actor, case: Case) -> list[str]:
         return []
     allowed = []
     for row in workflow.transitions_from(case.status):
-        if acting_role(actor, row) is None:
+        role = acting_role(actor, row)
+        if role is None:
             continue
         if row.guard is not None:
             try:
-                row.guard(actor, case)
+                row.guard(actor, case, role)
             except DomainError:
                 continue
         allowed.append(row.action)
     return sorted(allowed)
+
+
+# ---------------------------------------------------------------------------------------- annotate
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One timeline event to append without a status change (`annotate_many`)."""
+
+    actor: Actor
+    case_id: int
+    action: str
+    note: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    role: str = ""
+
+
+def _check_annotation(action: str) -> None:
+    if action not in workflow.ANNOTATIONS:
+        # A programming error, not bad input: annotations are named in `workflow.ANNOTATIONS`.
+        raise ValueError(f"{action!r} is not an annotation (workflow.ANNOTATIONS)")
+
+
+def annotate(
+    *,
+    actor: Actor,
+    case_id: int,
+    action: str,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    role: str = "",
+    attachment_ids: list[int] | None = None,
+) -> CaseEvent:
+    """Append a timeline event and its audit record (`case.<action>`) to a case, leaving its status.
+
+    The case row is locked for the append (waiting, not refusing: an annotation never loses to a
+    concurrent move); its version is unchanged, so nobody's open form goes stale. The caller's
+    transaction is used when there is one. `events.case_changed` is sent after the commit.
+    """
+    _check_annotation(action)
+    with transaction.atomic():
+        qs = Case.objects.filter(pk=case_id, jurisdiction_id=actor.jurisdiction.pk)
+        if connection.features.has_select_for_update:
+            qs = qs.select_for_update(of=("self",))
+        case = qs.first()
+        if case is None:
+            raise NotFound()
+        event = _append_event(
+            actor=actor,
+            case=case,
+            action=action,
+            from_status=case.status,
+            role=role,
+            note=note,
+            payload=payload,
+            attachment_ids=attachment_ids,
+        )
+        audit.record(
+            actor=actor,
+            action=f"case.{action}",
+            target=case,
+            after={"event": event.seq, **event.payload},
+            note=note[:255],
+        )
+        _notify_on_commit(case.pk, event.pk, action)
+    return event
+
+
+def annotate_many(annotations: list[Annotation]) -> list[CaseEvent]:
+    """`annotate` for a batch (a sweep's escalations): one INSERT of events and one of audit records.
+
+    The caller holds the cases' row locks (it chose them, e.g. with SKIP LOCKED); several
+    annotations of one case get consecutive sequence numbers in the order given.
+    """
+    if not annotations:
+        return []
+    for a in annotations:
+        _check_annotation(a.action)
+    case_ids = {a.case_id for a in annotations}
+    cases = Case.objects.in_bulk(case_ids)
+    last_seq = dict(
+        CaseEvent.objects.filter(case_id__in=case_ids)
+        .values("case_id")
+        .annotate(m=Max("seq"))
+        .values_list("case_id", "m")
+    )
+    events, records = [], []
+    for a in annotations:
+        case = cases[a.case_id]
+        seq = last_seq[case.pk] = last_seq.get(case.pk, 0) + 1
+        events.append(_event_row(a.actor, case, seq, a.action, case.status, a.role, a.note, a.payload))
+    events = CaseEvent.objects.bulk_create(events)
+    for a, event in zip(annotations, events, strict=True):
+        records.append(
+            audit.build(
+                actor=a.actor,
+                action=f"case.{a.action}",
+                target=cases[a.case_id],
+                after={"event": event.seq, **event.payload},
+                note=a.note[:255],
+            )
+        )
+    audit.record_many(records)
+    # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35 (both supported).
+    for a, event in zip(annotations, events, strict=True):
+        _notify_on_commit(a.case_id, event.pk, a.action)
+    return events
+
+
+# -------------------------------------------------------------------------------------- the timeline
+
+
+def _event_row(
+    actor: Actor,
+    case: Case,
+    seq: int,
+    action: str,
+    from_status: str,
+    role: str,
+    note: str,
+    payload: dict[str, Any] | None,
+) -> CaseEvent:
+    return CaseEvent(
+        case=case,
+        seq=seq,
+        actor_user=actor.user,
+        actor_client=actor.client,
+        actor_label=actor.label[:128],
+        role=role,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        payload=audit.jsonable(payload or {}),
+    )
+
+
+def _append_event(
+    *,
+    actor: Actor,
+    case: Case,
+    action: str,
+    from_status: str,
+    role: str = "",
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    attachment_ids: list[int] | None = None,
+    seq: int | None = None,
+) -> CaseEvent:
+    """Append one timeline event (the next in sequence) and bind the attachments it carries.
+
+    `seq` may be given when the caller knows it (1 for a case just registered); the unique
+    (case, seq) constraint still guards it.
+    """
+    if seq is None:
+        seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    event = _event_row(actor, case, seq, action, from_status, role, note, payload)
+    event.save()
+    if attachment_ids:
+        _bind_attachments(actor=actor, case=case, event=event, attachment_ids=attachment_ids)
+    return event
+
+
+def _bind_attachments(*, actor: Actor, case: Case, event: CaseEvent, attachment_ids: list[int]) -> None:
+    ids = sorted(set(attachment_ids))
+    qs = CaseAttachment.objects.filter(
+        pk__in=ids, jurisdiction_id=actor.jurisdiction.pk, case__isnull=True, uploaded_by=actor.user
+    )
+    if qs.count() != len(ids):
+        raise InvalidInput(_("Unknown or already used attachment."), field="attachment_ids")
+    # Binding an upload is part of the event, never an edit of a bound attachment.
+    qs.update(case=case, event=event)
+
+
+def _notify_on_commit(case_id: int, event_id: int, action: str) -> None:
+    transaction.on_commit(lambda: tasks.case_changed.delay(case_id, event_id, action))

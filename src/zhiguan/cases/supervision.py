@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiguan.audit import services as audit
+from zhiguan.cases import services
 from zhiguan.cases.models import Case, CaseEscalation, CaseTask, SupervisionLevel, SupervisionNotice
 from zhiguan.cases.models.work import TaskStatus
-from zhiguan.cases.services import append_event
-from zhiguan.cases.workflow import OPEN_STATUSES
+from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.errors import Conflict, InvalidInput
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
@@ -152,11 +152,10 @@ def issue_notice(
     notice.cases.set(cases)
     payload = {"notice_id": notice.pk, "department_id": dept.pk, "level": level, "due_at": due}
     for case in cases:
-        append_event(
+        services.annotate(
             actor=actor,
-            case=case,
+            case_id=case.pk,
             action="supervise",
-            from_status=case.status,
             role="supervisor" if "supervisor" in actor.role_codes else "",
             note=body,
             payload=payload,
@@ -208,16 +207,8 @@ def _event_on_cases(
     cases = Case.objects.filter(supervision_notices=notice).order_by("pk")
     if connection.features.has_select_for_update:
         cases = cases.select_for_update(of=("self",))
-    for case in cases:
-        append_event(
-            actor=actor,
-            case=case,
-            action=action,
-            from_status=case.status,
-            role=role,
-            note=note,
-            payload=payload,
-        )
+    for case_id in cases.values_list("pk", flat=True):
+        services.annotate(actor=actor, case_id=case_id, action=action, role=role, note=note, payload=payload)
 
 
 def flag_overdue_notices(*, now: datetime | None = None, batch_size: int = 200) -> int:

@@ -1,31 +1,32 @@
-"""Background work on cases: the sweep (warning levels, escalation, overdue notices) and the after-commit hook."""
+"""Background work on cases: the warning sweep (scheduled here) and the after-commit notification.
+
+Other apps schedule their own periodic work from their own `tasks.py` (supervision: escalation
+and overdue notices); the embedded scheduler (`zhiguan.periodic`) runs the same schedule.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
-from zhiguan.cases import deadlines
+from zhiguan.cases import deadlines, events
 from zhiguan.cases.models import Case, CaseDeadline, CaseTask, WarningLevel
-from zhiguan.cases.workflow import OPEN_STATUSES, Status
+from zhiguan.cases.models.work import TaskStatus
+from zhiguan.cases.status import OPEN_STATUSES, Status
 from zhiguan.celery import app
 from zhiguan.workdays.calendar import WorkCalendar
 from zhiguan.workdays.queries import get_calendar
-
-# Sent after a case change has committed: listeners (notifications, integrations) receive ids only.
-case_changed_signal = Signal()
 
 SWEPT_STATUSES = sorted({*OPEN_STATUSES, Status.CLOSED})
 
 
 @app.task(name="cases.case_changed")
-def case_changed(case_id: int, event_id: int, action: str | None = None) -> None:
-    """`action` (the event's action) lets listeners skip moves they do not care about without a query;
-    None (a message queued before it was passed) means unknown."""
-    case_changed_signal.send(sender=Case, case_id=case_id, event_id=event_id, action=action)
+def case_changed(case_id: int, event_id: int, action: str) -> None:
+    """Tell the listeners of `events.case_changed` about one committed timeline event."""
+    events.notify_case_changed(case_id=case_id, event_id=event_id, action=action)
 
 
 def _sweep_batch(after_id: int, batch_size: int) -> tuple[int, int, int]:
@@ -73,22 +74,18 @@ def flag_late_tasks() -> None:
     """Tasks past their deadline are flagged late (and count against their own department)."""
     now = timezone.now()
     running = CaseTask.objects.exclude(case__status=Status.SUSPENDED)
-    running.filter(status="pending", accept_due__lt=now, accept_late=False).update(accept_late=True)
-    running.filter(status__in=["pending", "accepted"], handle_due__lt=now, reply_late=False).update(
-        reply_late=True
-    )
+    running.filter(status=TaskStatus.PENDING, accept_due__lt=now, accept_late=False).update(accept_late=True)
+    pending_reply = [TaskStatus.PENDING, TaskStatus.ACCEPTED]
+    running.filter(status__in=pending_reply, handle_due__lt=now, reply_late=False).update(reply_late=True)
 
 
 @app.task(name="cases.sweep_warning_levels")
 def sweep_warning_levels(batch_size: int = 2000) -> int:
     """Bring every open case's warning level (green / yellow / red) up to date; returns how many changed.
 
-    Then escalates red stages to the lead department's leader (once per stage) and flags overdue
-    supervision notices (once each). Safe on several workers at once (SKIP LOCKED on PostgreSQL);
+    Also flags late department tasks. Safe on several workers at once (SKIP LOCKED on PostgreSQL);
     also callable in-process.
     """
-    from zhiguan.cases import escalation, supervision
-
     flag_late_tasks()
     after_id, total = 0, 0
     while True:
@@ -96,6 +93,11 @@ def sweep_warning_levels(batch_size: int = 2000) -> int:
         total += changed
         if seen == 0:
             break
-    escalation.escalate_overdue()
-    supervision.flag_overdue_notices()
     return total
+
+
+app.add_periodic_task(
+    settings.ZHIGUAN_CASE_SWEEP_SECONDS,
+    app.signature("cases.sweep_warning_levels"),
+    name="cases-sweep-warnings",
+)

@@ -13,62 +13,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
 from zhiguan.cases import guards
+from zhiguan.cases.status import DISPATCHING, OPEN_STATUSES, WORKING_STATUSES, Role, Status
 
 if TYPE_CHECKING:
     from zhiguan.cases.models import Case
     from zhiguan.org.permissions import Actor
 
 
-class Status(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    ANSWERED = "answered", _("Answered at intake")
-    REJECTED = "rejected", _("Not accepted")
-    TO_DISPATCH = "to_dispatch", _("To dispatch")
-    DISPATCHED = "dispatched", _("Dispatched")
-    RETURNED = "returned", _("Returned by the department")
-    IN_PROGRESS = "in_progress", _("In progress")
-    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
-    SUSPENSION_REQUESTED = "suspension_requested", _("Suspension requested")
-    SUSPENDED = "suspended", _("Suspended")
-    TO_VERIFY = "to_verify", _("Fed back, to verify")
-    VERIFIED = "verified", _("Verified, to close")
-    CLOSED = "closed", _("Closed")
-    CALLBACK_DONE = "callback_done", _("Called back")
-    MERGED = "merged", _("Merged as duplicate")
-
-
 S = Status
-OPEN_STATUSES = frozenset(
-    {
-        S.REGISTERED,
-        S.TO_DISPATCH,
-        S.DISPATCHED,
-        S.RETURNED,
-        S.IN_PROGRESS,
-        S.EXTENSION_REQUESTED,
-        S.SUSPENSION_REQUESTED,
-        S.SUSPENDED,
-        S.TO_VERIFY,
-        S.VERIFIED,
-    }
-)
-# While a department works the case, co-handlers accept and reply on their own tasks.
-WORKING_STATUSES = (S.DISPATCHED, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.SUSPENSION_REQUESTED, S.SUSPENDED)
+OPERATOR, DISPATCHER, SUPERVISOR = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR
+HANDLER, INSPECTOR, CITIZEN = Role.HANDLER, Role.INSPECTOR, Role.CITIZEN
 
-OPERATOR = "intake_operator"
-DISPATCHER = "dispatcher"
-SUPERVISOR = "supervisor"
-HANDLER = "handler"
-INSPECTOR = "inspector"
-# Not a staff role: the reporter, acting through the public rating endpoint (`cases.citizen`).
-CITIZEN = "citizen"
-DISPATCHING = (DISPATCHER, SUPERVISOR)
+# Timeline events that record something about a case without moving it (`services.annotate`):
+# never in the table, never a status change. Other apps add theirs here by name, not by import.
+ANNOTATIONS = frozenset({"escalate", "supervise", "supervision_answer", "supervision_overdue"})
 
-Guard = Callable[["Actor", "Case"], None]
+# A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).
+Guard = Callable[["Actor", "Case", str], None]
 
 
 @dataclass(frozen=True)
@@ -99,7 +61,7 @@ def _rows() -> list[Transition]:
         t(S.IN_PROGRESS, "request_suspension", (HANDLER,), S.SUSPENSION_REQUESTED, guards.is_lead),
         t(S.SUSPENSION_REQUESTED, "approve_suspension", DISPATCHING, S.SUSPENDED),
         t(S.SUSPENSION_REQUESTED, "refuse_suspension", DISPATCHING, S.IN_PROGRESS),
-        t(S.SUSPENDED, "resume", (*DISPATCHING, HANDLER), S.IN_PROGRESS, guards.is_lead_or_dispatching),
+        t(S.SUSPENDED, "resume", (*DISPATCHING, HANDLER), S.IN_PROGRESS, guards.lead_unless_dispatching),
         t(S.IN_PROGRESS, "feed_back", (HANDLER,), S.TO_VERIFY, guards.lead_has_replied),
         t(S.TO_VERIFY, "assign_inspector", DISPATCHING, S.TO_VERIFY),
         t(S.TO_VERIFY, "verify_pass", (INSPECTOR, *DISPATCHING), S.VERIFIED, guards.may_verify),
@@ -118,7 +80,8 @@ def _rows() -> list[Transition]:
 
 TABLE: dict[tuple[str, str], Transition] = {}
 for _row in _rows():
-    assert (_row.status, _row.action) not in TABLE, f"duplicate row {_row.status}/{_row.action}"
+    if (_row.status, _row.action) in TABLE:
+        raise RuntimeError(f"duplicate workflow row {_row.status}/{_row.action}")
     TABLE[(_row.status, _row.action)] = _row
 
 ACTIONS: tuple[str, ...] = tuple(sorted({a for _, a in TABLE}))

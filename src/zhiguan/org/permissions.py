@@ -9,6 +9,7 @@ simply absent, so a probe for them ends in 404).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
@@ -105,9 +106,23 @@ _SCOPE_ORDER: list[str] = [
 _WHOLE: str = DataScope.JURISDICTION.value
 
 
+class ActorKind(StrEnum):
+    PERSON = "person"
+    CLIENT = "client"
+    SYSTEM = "system"
+    # A citizen with no account who proved to be the reporter of one record (a case): by the
+    # record's number and the last digits of their phone, or by a signed link.
+    CITIZEN = "citizen"
+
+
+# The one role a citizen acts in (the workflow table names it on the rows a citizen may perform).
+CITIZEN_ROLE = "citizen"
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Whoever makes a request: a person (with roles) or a machine client (with token scopes)."""
+    """Whoever makes a request: a person (with roles), a machine client (with token scopes), the
+    platform itself, or a citizen proved to be the reporter of one record (`Actor.citizen`)."""
 
     jurisdiction: Jurisdiction
     grants: dict[str, str] = field(default_factory=dict)
@@ -116,15 +131,22 @@ class Actor:
     department: Department | None = None
     # The person's role codes, read once when the actor is built (`for_user`); None: read on use.
     roles: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    kind: ActorKind = ActorKind.SYSTEM
+    # For a citizen: the id of the one record they proved access to (their `self` data scope).
+    record_id: int | None = None
 
     @property
     def label(self) -> str:
         if self.user is not None:
             return str(self.user)
+        if self.kind == ActorKind.CITIZEN:
+            return "citizen"
         return f"client:{self.client}" if self.client is not None else "system"
 
     @property
     def role_codes(self) -> list[str]:
+        if self.kind == ActorKind.CITIZEN:
+            return [CITIZEN_ROLE]
         if self.user is None:
             return []
         if self.roles is not None:
@@ -158,12 +180,19 @@ class Actor:
             user=user,
             department=user.department,
             roles=tuple(sorted(r.code for r in roles)),
+            kind=ActorKind.PERSON,
         )
 
     @classmethod
     def for_client(cls, client: ApiClient) -> Actor:
         grants = {a: _WHOLE for a in client.scopes if a in ACTIONS}
-        return cls(jurisdiction=client.jurisdiction, grants=grants, client=client)
+        return cls(jurisdiction=client.jurisdiction, grants=grants, client=client, kind=ActorKind.CLIENT)
+
+    @classmethod
+    def citizen(cls, jurisdiction: Jurisdiction, *, record_id: int, actions: tuple[str, ...]) -> Actor:
+        """A reporter without an account, proved for one record: `actions` on that record only."""
+        grants = dict.fromkeys(actions, DataScope.SELF.value)
+        return cls(jurisdiction=jurisdiction, grants=grants, kind=ActorKind.CITIZEN, record_id=record_id)
 
     @classmethod
     def system(cls, jurisdiction: Jurisdiction) -> Actor:

@@ -1,6 +1,7 @@
 """The case (案卷) and everything that hangs off it; routing rules."""
 
 from zhiguan.cases.models.case import (
+    CallbackResult,
     Case,
     CaseAttachment,
     CaseCounter,
@@ -17,6 +18,7 @@ from zhiguan.cases.models.supervision import CaseEscalation, SupervisionLevel, S
 from zhiguan.cases.models.work import CaseDeadline, CaseExtension, CaseReturn, CaseSuspension, CaseTask
 
 __all__ = [
+    "CallbackResult",
     "Case",
     "CaseAttachment",
     "CaseCounter",

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from zhiguan.audit.models import AppendOnlyError
-from zhiguan.cases.workflow import Status
+from zhiguan.appendonly import AppendOnlyModel
+from zhiguan.cases.status import Status
 from zhiguan.geo.models import Located
 from zhiguan.org.models import DataScope
+from zhiguan.org.permissions import Actor, ActorKind
 from zhiguan.tenancy.models import TenantModel
 
 if TYPE_CHECKING:
     from zhiguan.cases.models.work import CaseTask
-    from zhiguan.org.permissions import Actor
 
 
 class RequestType(models.TextChoices):
@@ -42,6 +42,12 @@ class Channel(models.TextChoices):
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
+
+
+class CallbackResult(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
 class WarningLevel(models.TextChoices):
@@ -136,15 +142,14 @@ class Case(TenantModel, Located):
     @classmethod
     def data_scope_q(cls, actor: Actor, scope: str) -> Q:
         """Handlers see cases their department leads or co-handles; street staff the cases in their street."""
-        from zhiguan.cases.models.work import CaseTask
+        from zhiguan.cases.models.work import CaseTask, TaskStatus
 
         if scope == DataScope.JURISDICTION:
             return Q()
         if scope == DataScope.SELF:
-            # A citizen who proved to be the reporter (`cases.citizen`) acts on that one case only.
-            citizen_case_id = getattr(actor, "citizen_case_id", None)
-            if citizen_case_id is not None:
-                return Q(pk=citizen_case_id)
+            # A citizen who proved to be the reporter (`intake.citizen`) acts on that one case only.
+            if actor.kind == ActorKind.CITIZEN:
+                return Q(pk=actor.record_id)
             if actor.user is None:
                 return Q(pk__in=[])
             return Q(verifier_id=actor.user.pk) | Q(reported_by_id=actor.user.pk)
@@ -155,13 +160,15 @@ class Case(TenantModel, Located):
             tasks = CaseTask.objects.filter(case=OuterRef("pk"), department__path__startswith=dept.path)
         else:
             tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id=dept.pk)
-        q = Q(lead_department_id=dept.pk) | Q(Exists(tasks.exclude(status="cancelled")))
+        q = Q(lead_department_id=dept.pk) | Q(Exists(tasks.exclude(status=TaskStatus.CANCELLED)))
         if dept.kind == "street":
             q |= Q(street__code=dept.code)
         return q
 
     def lead_task(self) -> CaseTask | None:
-        return self.tasks.filter(role="lead").exclude(status="cancelled").first()
+        from zhiguan.cases.models.work import TaskRole, TaskStatus
+
+        return self.tasks.filter(role=TaskRole.LEAD).exclude(status=TaskStatus.CANCELLED).first()
 
 
 class CaseReporter(models.Model):
@@ -176,15 +183,7 @@ class CaseReporter(models.Model):
         ordering = ["id"]
 
 
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("the case timeline is append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("the case timeline is append-only")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One step on the timeline. Appended in the same transaction as the change; never edited."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -200,19 +199,9 @@ class CaseEvent(models.Model):
     note = models.TextField(blank=True)
     payload = models.JSONField(default=dict)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("the case timeline is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("the case timeline is append-only")
 
 
 class CaseAttachment(TenantModel):
