@@ -14,7 +14,6 @@ from zhiguan.cases.models.case import (
     WarningLevel,
 )
 from zhiguan.cases.models.routing import RoutingRule
-from zhiguan.cases.models.supervision import CaseEscalation, SupervisionLevel, SupervisionNotice
 from zhiguan.cases.models.work import CaseDeadline, CaseExtension, CaseReturn, CaseSuspension, CaseTask
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "CaseAttachment",
     "CaseCounter",
     "CaseDeadline",
-    "CaseEscalation",
     "CaseEvent",
     "CaseExtension",
     "CaseIdempotencyKey",
@@ -34,8 +32,6 @@ __all__ = [
     "Channel",
     "RequestType",
     "RoutingRule",
-    "SupervisionLevel",
-    "SupervisionNotice",
     "Urgency",
     "WarningLevel",
 ]

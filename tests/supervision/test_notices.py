@@ -10,7 +10,9 @@ from django.utils import timezone
 from tests.conftest import assert_error
 from zhiguan.audit.models import AuditRecord
 from zhiguan.cases import deadlines, tasks
-from zhiguan.cases.models import CaseEvent, SupervisionNotice
+from zhiguan.cases.models import CaseEvent
+from zhiguan.supervision import tasks as supervision_tasks
+from zhiguan.supervision.models import SupervisionNotice
 from zhiguan.workdays.calendar import TZ
 from zhiguan.workdays.services import deadline_for
 
@@ -129,8 +131,9 @@ def test_the_sweep_flags_an_unanswered_overdue_notice_once_and_the_list_filters_
     ).json()
     # The answer date passes.
     SupervisionNotice.objects.filter(pk=late["id"]).update(due_at=timezone.now() - timedelta(hours=1))
-    tasks.sweep_warning_levels()
-    tasks.sweep_warning_levels()
+    for _ in range(2):
+        tasks.sweep_warning_levels()
+        supervision_tasks.sweep()
     assert cases[0].events.filter(action="supervision_overdue").count() == 1
     assert SupervisionNotice.objects.get(pk=late["id"]).overdue_flagged_at is not None
     assert AuditRecord.objects.filter(action="supervision.notice_overdue").count() == 1

@@ -8,19 +8,37 @@ from datetime import datetime
 import pytest
 from django.db import connection
 
-from tests.conftest import is_postgres
+from tests.cases.conftest import build_world
+from tests.conftest import TEST_PASSWORD, is_postgres
 from zhiguan.audit.models import AuditRecord
-from zhiguan.cases import deadlines, escalation, tasks
-from zhiguan.cases.models import CaseEscalation, CaseEvent
-from zhiguan.org.models import Department
+from zhiguan.cases import deadlines, tasks
+from zhiguan.cases.models import CaseEvent
+from zhiguan.org.services import create_person, update_department
+from zhiguan.supervision import escalation
+from zhiguan.supervision import tasks as supervision_tasks
+from zhiguan.supervision.models import CaseEscalation
 from zhiguan.workdays.calendar import TZ
 
-from .conftest import build_world
+
+def _appoint_cgj_leader(world):
+    """城管局's leader, one of its own staff, appointed through org's service (once per world)."""
+    if "cgj_leader" not in world.users:
+        cgj = world.depts["CGJ"].pk
+        leader = create_person(
+            actor=world.system,
+            username=f"cgj-leader-{world.jurisdiction.code}",
+            full_name="CGJ leader",
+            password=TEST_PASSWORD,
+            role_codes=["handler"],
+            department_id=cgj,
+        )
+        update_department(actor=world.system, department_id=cgj, leader_id=leader.pk, reason="任命")
+        world.users["cgj_leader"] = leader
+    return world.users["cgj_leader"]
 
 
 def _late_case(world, *, start=datetime(2020, 1, 6, 9, tzinfo=TZ), actions=("submit", "dispatch")):
-    # No service sets a department's leader yet (org owns it); the leader is data here.
-    Department.objects.filter(pk=world.depts["CGJ"].pk).update(leader=world.users["leader"])
+    _appoint_cgj_leader(world)
     case = world.walk(world.new_case(), *actions)
     deadlines.start_dispatch_stages(case, now=start)
     return case
@@ -28,16 +46,20 @@ def _late_case(world, *, start=datetime(2020, 1, 6, 9, tzinfo=TZ), actions=("sub
 
 def test_a_red_case_escalates_to_the_lead_leader_once_per_stage_however_often_the_sweep_runs(world):
     case = _late_case(world)
-    tasks.sweep_warning_levels()
-    tasks.sweep_warning_levels()
+    swept = []
+    for _ in range(2):
+        tasks.sweep_warning_levels()
+        swept.append(supervision_tasks.sweep())
+    assert swept == [{"escalated": 2, "notices_flagged": 0}, {"escalated": 0, "notices_flagged": 0}]
     rows = list(CaseEscalation.objects.filter(case=case))
     assert sorted(r.stage for r in rows) == ["accept", "handle"]
-    assert {r.leader_id for r in rows} == {world.users["leader"].pk}
+    assert {r.leader_id for r in rows} == {world.users["cgj_leader"].pk}
     assert {r.department_id for r in rows} == {world.depts["CGJ"].pk}
     events = list(case.events.filter(action="escalate"))
     assert len(events) == 2
     assert all("leader" in e.note and "城管局" in e.note for e in events)
     assert events[0].from_status == events[0].to_status == "dispatched"
+    # `cases.services.annotate_many` audits each annotation as `case.<action>`.
     assert AuditRecord.objects.filter(action="case.escalated").count() == 2
     timeline = world.api("dispatcher").get(f"cases/{case.number}/timeline").json()
     assert [e["action"] for e in timeline].count("escalate") == 2
@@ -114,6 +136,7 @@ def test_two_concurrent_sweeps_escalate_each_stage_once(jurisdiction):
 def test_supervisors_list_escalations_and_filter_them_by_department(world):
     case = _late_case(world)
     tasks.sweep_warning_levels()
+    supervision_tasks.sweep()
     rows = world.api("supervisor").get("cases/supervision/escalations").json()
     assert {(r["case_number"], r["stage"]) for r in rows} == {
         (case.number, "accept"),
@@ -126,3 +149,16 @@ def test_supervisors_list_escalations_and_filter_them_by_department(world):
         .json()
         == []
     )
+
+
+def test_the_supervision_sweep_is_scheduled_and_runs_as_a_celery_task(world):
+    from django.conf import settings
+
+    from zhiguan.celery import app
+
+    entry = app.conf.beat_schedule["supervision-sweep"]
+    assert entry["task"] == "supervision.sweep"
+    assert entry["schedule"] == settings.ZHIGUAN_SUPERVISION_SWEEP_SECONDS
+    case = _late_case(world)
+    assert supervision_tasks.sweep.apply().get() == {"escalated": 2, "notices_flagged": 0}
+    assert CaseEscalation.objects.filter(case=case).count() == 2

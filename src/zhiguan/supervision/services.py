@@ -1,8 +1,9 @@
 """Supervision notices (督办单): issued by a supervisor to a department about cases, answered by a date.
 
-Each issue and answer appends a timeline event on every case of the notice and one audit record,
-in one transaction; bad input raises before anything is written. The sweep flags notices whose
-answer date passed unanswered (`flag_overdue_notices`). Reads live in `queries.py`.
+Each issue and answer appends a timeline event on every case of the notice (through
+`cases.services.annotate`) and one audit record, in one transaction; bad input raises before
+anything is written. The sweep (`tasks.sweep`) flags notices whose answer date passed unanswered
+(`flag_overdue_notices`). Reads live in `queries.py`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiguan.audit import services as audit
-from zhiguan.cases import services
-from zhiguan.cases.models import Case, CaseEscalation, CaseTask, SupervisionLevel, SupervisionNotice
+from zhiguan.cases import services as case_services
+from zhiguan.cases.models import Case, CaseTask
 from zhiguan.cases.models.work import TaskStatus
 from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.errors import Conflict, InvalidInput
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
+from zhiguan.supervision.models import SupervisionLevel, SupervisionNotice
 from zhiguan.workdays.services import deadline_for
 
 MAX_CASES = 100
@@ -152,7 +154,7 @@ def issue_notice(
     notice.cases.set(cases)
     payload = {"notice_id": notice.pk, "department_id": dept.pk, "level": level, "due_at": due}
     for case in cases:
-        services.annotate(
+        case_services.annotate(
             actor=actor,
             case_id=case.pk,
             action="supervise",
@@ -208,7 +210,9 @@ def _event_on_cases(
     if connection.features.has_select_for_update:
         cases = cases.select_for_update(of=("self",))
     for case_id in cases.values_list("pk", flat=True):
-        services.annotate(actor=actor, case_id=case_id, action=action, role=role, note=note, payload=payload)
+        case_services.annotate(
+            actor=actor, case_id=case_id, action=action, role=role, note=note, payload=payload
+        )
 
 
 def flag_overdue_notices(*, now: datetime | None = None, batch_size: int = 200) -> int:
@@ -248,25 +252,3 @@ def _flag(notice: SupervisionNotice, now: datetime) -> None:
         payload=payload,
     )
     audit.record(actor=system, action="supervision.notice_overdue", target=notice, after=payload)
-
-
-def escalations(*, actor: Actor, department_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Escalations of the cases the actor may see, newest first (the supervision board's third tab)."""
-    require(actor, "supervision.view")
-    visible = restrict(actor, Case.objects.all(), "case.view")
-    qs = CaseEscalation.objects.filter(case__in=visible).select_related("case", "department", "leader")
-    if department_id is not None:
-        qs = qs.filter(department_id=department_id)
-    return [
-        {
-            "case_number": e.case.number,
-            "case_status": e.case.status,
-            "stage": e.stage,
-            "department_id": e.department_id,
-            "department_name": e.department.name if e.department else None,
-            "leader_name": str(e.leader) if e.leader else None,
-            "due_at": e.due_at,
-            "escalated_at": e.escalated_at,
-        }
-        for e in qs.order_by("-escalated_at", "-id")[: max(1, min(limit, 500))]
-    ]

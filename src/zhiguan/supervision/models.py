@@ -1,12 +1,15 @@
-"""Supervision notices (督办单) and automatic escalations: the pressure put on departments about late cases."""
+"""Supervision notices (督办单) and automatic escalations: the pressure put on departments about late cases.
+
+The tables keep the names they had while these models lived in `cases` (decision 036): the move
+was a change of owner in Django's state, not of data.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhiguan.cases.models.case import Case
-from zhiguan.cases.models.work import CaseDeadline
+from zhiguan.cases.models import Case, CaseDeadline
 from zhiguan.tenancy.models import TenantModel
 
 
@@ -20,10 +23,12 @@ class SupervisionNotice(TenantModel):
     """A notice (督办单) to one department about one or more cases, to be answered by `due_at`.
 
     What evaluation counts (notices received per department, answered late or not at all) is stored
-    here: department, issued_at, due_at, answered_at, answered_late. Changed only by `cases.supervision`.
+    here: department, issued_at, due_at, answered_at, answered_late. Changed only by
+    `supervision.services`.
     """
 
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    # Its table follows the model's: cases_supervisionnotice_cases.
     cases = models.ManyToManyField(Case, related_name="supervision_notices")
     level = models.CharField(_("level"), max_length=8, choices=SupervisionLevel.choices)
     text = models.TextField(_("text"))
@@ -42,6 +47,7 @@ class SupervisionNotice(TenantModel):
     scope_department_path = "department__path"
 
     class Meta:
+        db_table = "cases_supervisionnotice"
         verbose_name = _("supervision notice")
         verbose_name_plural = _("supervision notices")
         ordering = ["-issued_at", "-id"]
@@ -66,4 +72,5 @@ class CaseEscalation(models.Model):
     escalated_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        db_table = "cases_caseescalation"
         ordering = ["case", "id"]

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from zhiguan.cases import queries, supervision
-from zhiguan.cases.models import SupervisionNotice
-from zhiguan.cases.schemas import BoardRowOut, NoticeAnswerIn, NoticeFilterIn, NoticeIn, NoticeOut
+from zhiguan.org.permissions import Actor
 from zhiguan.schemas import MAX_ID
+from zhiguan.supervision import queries, services
+from zhiguan.supervision.models import SupervisionNotice
+from zhiguan.supervision.schemas import (
+    BoardRowOut,
+    EscalationOut,
+    NoticeAnswerIn,
+    NoticeFilter,
+    NoticeIn,
+    NoticeOut,
+)
 
 router = Router(tags=["supervision"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
 
 
 def notice_out(notice: SupervisionNotice) -> dict[str, Any]:
@@ -39,26 +51,28 @@ def notice_out(notice: SupervisionNotice) -> dict[str, Any]:
 @router.get(
     "/notices", response=list[NoticeOut], summary="Supervision notices (by department, open, overdue)"
 )
-def list_notices(request: HttpRequest, filters: Query[NoticeFilterIn], limit: int = 200) -> list[dict]:
-    qs = queries.notices(request.auth, queries.NoticeFilter(**filters.dict()))
+def list_notices(request: HttpRequest, filters: Query[NoticeFilter], limit: int = 200) -> list[dict]:
+    qs = queries.notices(_actor(request), filters)
     return [notice_out(n) for n in qs[: max(1, min(limit, 500))]]
 
 
 @router.post("/notices", response={201: NoticeOut}, summary="Issue a supervision notice to a department")
 def issue_notice(request: HttpRequest, payload: NoticeIn) -> Status:
-    notice = supervision.issue_notice(actor=request.auth, **payload.dict())
-    return Status(201, notice_out(queries.get_notice(request.auth, notice.pk)))
+    actor = _actor(request)
+    notice = services.issue_notice(actor=actor, **payload.dict())
+    return Status(201, notice_out(queries.get_notice(actor, notice.pk)))
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)
 def get_notice(request: HttpRequest, notice_id: int) -> dict:
-    return notice_out(queries.get_notice(request.auth, notice_id))
+    return notice_out(queries.get_notice(_actor(request), notice_id))
 
 
 @router.post("/notices/{notice_id}/answer", response=NoticeOut, summary="The department answers a notice")
 def answer_notice(request: HttpRequest, notice_id: int, payload: NoticeAnswerIn) -> dict:
-    notice = supervision.answer_notice(actor=request.auth, notice_id=notice_id, text=payload.text)
-    return notice_out(queries.get_notice(request.auth, notice.pk))
+    actor = _actor(request)
+    notice = services.answer_notice(actor=actor, notice_id=notice_id, text=payload.text)
+    return notice_out(queries.get_notice(actor, notice.pk))
 
 
 @router.get(
@@ -67,18 +81,7 @@ def answer_notice(request: HttpRequest, notice_id: int, payload: NoticeAnswerIn)
     summary="Per department: yellow and red open cases, open and overdue notices",
 )
 def board(request: HttpRequest) -> list[dict]:
-    return queries.supervision_board(request.auth)
-
-
-class EscalationOut(Schema):
-    case_number: str
-    case_status: str
-    stage: str
-    department_id: int | None
-    department_name: str | None
-    leader_name: str | None
-    due_at: datetime
-    escalated_at: datetime
+    return queries.board(_actor(request))
 
 
 @router.get(
@@ -87,4 +90,4 @@ class EscalationOut(Schema):
 def list_escalations(
     request: HttpRequest, department_id: int | None = Query(None, ge=1, le=MAX_ID), limit: int = 200
 ) -> list[dict]:
-    return supervision.escalations(actor=request.auth, department_id=department_id, limit=limit)
+    return queries.escalations(_actor(request), department_id=department_id, limit=limit)

@@ -1,7 +1,7 @@
 """Automatic escalation: a red (overdue) accept or handle stage goes to the lead department's leader.
 
 Once per stage: the escalation row is unique on the stage's deadline row, so a rework or reopen
-(a new handling stage) may escalate again, but the same stage never twice. Run by the sweep;
+(a new handling stage) may escalate again, but the same stage never twice. Run by `tasks.sweep`;
 several workers may run it at once: each case row is taken with SKIP LOCKED on PostgreSQL, the
 "not yet escalated" check is repeated under the lock, and the unique constraint is the last word.
 """
@@ -16,19 +16,21 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhiguan.cases import services
-from zhiguan.cases.models import Case, CaseDeadline, CaseEscalation
+from zhiguan.cases import services as case_services
+from zhiguan.cases.models import Case, CaseDeadline
 from zhiguan.cases.models.work import Stage
 from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.org.permissions import Actor
+from zhiguan.supervision.models import CaseEscalation
 from zhiguan.workdays.queries import get_calendar
 
 ESCALATED_STAGES = (Stage.ACCEPT, Stage.HANDLE)
 
 
 def delay() -> timedelta:
-    """How long (office time) a stage stays red before it escalates: ZHIGUAN_CASE_ESCALATE_AFTER_HOURS."""
-    return timedelta(hours=float(getattr(settings, "ZHIGUAN_CASE_ESCALATE_AFTER_HOURS", 0)))
+    """How long (office time) a stage stays red before it escalates: ZHIGUAN_CASE_ESCALATE_AFTER_HOURS,
+    read at each call (a changed setting applies to the next sweep)."""
+    return timedelta(hours=settings.ZHIGUAN_CASE_ESCALATE_AFTER_HOURS)
 
 
 def candidates(now: datetime) -> list[int]:
@@ -142,7 +144,7 @@ def _escalate(cases: dict[int, Case], stages: list[CaseDeadline], now: datetime)
             "due_at": deadline.due_at,
         }
         annotations.append(
-            services.Annotation(
+            case_services.Annotation(
                 actor=Actor.system(case.jurisdiction),
                 case_id=case.pk,
                 action="escalate",
@@ -150,4 +152,4 @@ def _escalate(cases: dict[int, Case], stages: list[CaseDeadline], now: datetime)
                 payload=payload,
             )
         )
-    services.annotate_many(annotations)
+    case_services.annotate_many(annotations)
