@@ -4,7 +4,9 @@ A citizen has no account. Who may follow or rate is proved either by the case nu
 four digits of a reporter's phone, or by the signed link generated when the case is closed. Wrong
 number and wrong digits answer the same 404; wrong tries are counted per number, so four digits
 cannot be guessed. Rating performs the workflow's `callback` action through `services.perform` as
-the pseudo-role "citizen" (allowed on that row only), so it is locked, audited and on the timeline.
+the permission module's citizen actor (`Actor.citizen`: that one case, the pseudo-role "citizen",
+allowed on the callback row only), so it is locked, audited and on the timeline like any callback.
+The link is issued by `issue_link_at_close`, which `IntakeConfig.ready` connects to `case_changed`.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.dispatch import Signal, receiver
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiguan.audit import services as audit
 from zhiguan.cases import services
-from zhiguan.cases.events import case_changed
 from zhiguan.cases.models import Case, CaseEvent
 from zhiguan.cases.status import Status
 from zhiguan.errors import Conflict, InvalidInput, NotFound, RateLimited
 from zhiguan.org.permissions import Actor, get_or_404
 
+# Unchanged since the module lived in `cases`: links already sent must still verify.
 LINK_SALT = "zhiguan.cases.citizen.callback"
 FAILURE_WINDOW_SECONDS = 3600
 
@@ -70,21 +72,22 @@ def citizen_actor(case: Case) -> Actor:
     return Actor.citizen(case.jurisdiction, record_id=case.pk, actions=("case.view", "case.act"))
 
 
-def _failure_key(number: str) -> str:
-    # The number is whatever the citizen typed: hashed, so any input makes a short, safe cache key.
-    return f"zhiguan:citizen-failures:{hashlib.sha256(number.encode()).hexdigest()[:32]}"
+def _failure_key(source: str) -> str:
+    # Whatever the address looks like, hashed into a short, safe cache key.
+    return f"zhiguan:citizen-failures:{hashlib.sha256(source.encode()).hexdigest()[:32]}"
 
 
-def find_case(*, number: str, phone_last4: str) -> Case:
+def find_case(*, number: str, phone_last4: str, source: str) -> Case:
     """The case with this number whose reporter's phone ends in these digits; else 404 (one answer for both).
 
-    After ZHIGUAN_CITIZEN_MAX_FAILURES wrong tries on a number within an hour, that number answers
-    429 for the rest of the hour, whether or not it exists.
+    Wrong tries are counted per guessing source (the client address, `zhiguan.network`), in the
+    shared cache: after ZHIGUAN_CITIZEN_MAX_FAILURES within an hour that source answers 429 for the
+    rest of the hour, whatever number it asks for. The case itself is never locked, so the real
+    reporter, elsewhere, still follows it with the right digits.
     """
     number = (number or "").strip()[:32]
-    key = _failure_key(number)
-    limit = int(getattr(settings, "ZHIGUAN_CITIZEN_MAX_FAILURES", 10))
-    if (cache.get(key) or 0) >= limit:
+    key = _failure_key(source)
+    if (cache.get(key) or 0) >= settings.ZHIGUAN_CITIZEN_MAX_FAILURES:
         raise RateLimited()
     case = Case.objects.select_related("jurisdiction", "category").filter(number=number).first()
     digits = phone_last4 or ""
@@ -111,9 +114,8 @@ def callback_token(case: Case) -> str:
 
 def case_from_token(token: str) -> Case:
     """The case a rating link was made for; 404 when the link is forged, expired or from an earlier closure."""
-    days = int(getattr(settings, "ZHIGUAN_CITIZEN_LINK_DAYS", 30))
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=days * 86400)
+        data = signing.loads(token, salt=LINK_SALT, max_age=settings.ZHIGUAN_CITIZEN_LINK_DAYS * 86400)
     except signing.BadSignature as exc:
         raise NotFound() from exc
     case = Case.objects.select_related("jurisdiction").filter(pk=data.get("case")).first()
@@ -154,9 +156,9 @@ def public_view(case: Case) -> dict[str, Any]:
     }
 
 
-def follow(*, number: str, phone_last4: str) -> dict[str, Any]:
+def follow(*, number: str, phone_last4: str, source: str) -> dict[str, Any]:
     """The public view of a case, for whoever knows its number and the reporter's last four digits."""
-    return public_view(find_case(number=number, phone_last4=phone_last4))
+    return public_view(find_case(number=number, phone_last4=phone_last4, source=source))
 
 
 def rate(
@@ -166,6 +168,7 @@ def rate(
     number: str | None = None,
     phone_last4: str | None = None,
     token: str | None = None,
+    source: str,
 ) -> Case:
     """The citizen's rating of a closed case: the `callback` action performed as the citizen, once only.
 
@@ -176,7 +179,7 @@ def rate(
     if token:
         case = case_from_token(token)
     elif number and phone_last4:
-        case = find_case(number=number, phone_last4=phone_last4)
+        case = find_case(number=number, phone_last4=phone_last4, source=source)
     else:
         raise InvalidInput(_("Give the case number and the last four digits, or the link."), field="token")
     if len(comment) > 500:
@@ -209,8 +212,8 @@ def issue_callback_link(*, actor: Actor, number: str) -> str:
     return callback_token(case)
 
 
-@receiver(case_changed, dispatch_uid="cases.citizen.callback_link")
-def _issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
+def issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
+    """`case_changed` listener: after a closure commits, send the reporter's rating link."""
     if kwargs.get("action") != "close":
         return  # Only a closure issues a link; no query for the other moves.
     event = CaseEvent.objects.filter(pk=event_id, action="close").select_related("case").first()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.conftest import assert_error
 from zhiguan.audit.models import AuditRecord
-from zhiguan.cases import citizen
 from zhiguan.cases.models import Case, CaseEvent
+from zhiguan.intake import citizen
 
 # The default reporter's phone is 13812345678.
 DIGITS = "5678"
@@ -43,16 +43,25 @@ def test_wrong_number_and_wrong_digits_get_the_same_404(world, anonymous_api):
     assert_error(_follow(anonymous_api, case.number, "56a8"), 422, "invalid_input")
 
 
-def test_repeated_wrong_digits_lock_the_number_for_an_hour(world, anonymous_api, settings):
+def test_repeated_wrong_digits_lock_the_guessing_source_for_an_hour_not_the_case(world, settings):
+    from django.test import Client
+
+    from tests.conftest import ApiClient
+
     settings.ZHIGUAN_CITIZEN_MAX_FAILURES = 3
     case = world.new_case()
+    guesser = ApiClient(Client(REMOTE_ADDR="203.0.113.66"))
+    reporter = ApiClient(Client(REMOTE_ADDR="198.51.100.20"))
     for digits in ("0000", "1111", "2222"):
-        assert_error(_follow(anonymous_api, case.number, digits), 404, "not_found")
-    assert_error(_follow(anonymous_api, case.number), 429, "rate_limited")
-    missing = "330114-20200101-00001"
-    for _ in range(3):
-        assert_error(_follow(anonymous_api, missing), 404, "not_found")
-    assert_error(_follow(anonymous_api, missing), 429, "rate_limited")
+        assert_error(_follow(guesser, case.number, digits), 404, "not_found")
+    # The guesser is refused for the hour, whatever number it tries, even with the right digits …
+    assert_error(_follow(guesser, case.number), 429, "rate_limited")
+    assert_error(_follow(guesser, "330114-20200101-00001"), 429, "rate_limited")
+    # … and a new X-Forwarded-For makes no new guesser (no proxy is trusted by default).
+    guesser.headers["X-Forwarded-For"] = "192.0.2.1"
+    assert_error(_follow(guesser, case.number), 429, "rate_limited")
+    # The real reporter, from elsewhere, still follows the case.
+    assert _follow(reporter, case.number).status_code == 200
 
 
 def test_the_public_pages_are_throttled_per_address(world, anonymous_api):
@@ -154,3 +163,36 @@ def test_a_staff_role_named_citizen_does_not_open_the_citizen_row(world):
     api.client.force_login(user)
     assert_error(api.post(f"cases/{case.number}/actions/callback", {"result": "satisfied"}), 403, "forbidden")
     assert Case.objects.get(pk=case.pk).status == "closed"
+
+
+def test_the_throttle_reads_its_rate_when_the_request_arrives(world, anonymous_api, settings):
+    settings.ZHIGUAN_CITIZEN_RATE = "3/m"
+    case = world.new_case()
+    codes = [_follow(anonymous_api, case.number).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_the_closure_listener_ignores_every_other_move_without_a_query(world, django_assert_num_queries):
+    case = world.new_case()
+    with django_assert_num_queries(0):
+        for action in ("register", "submit", "dispatch", "callback", "reopen"):
+            citizen.issue_link_at_close(sender="cases", case_id=case.pk, event_id=1, action=action)
+
+
+def test_cases_knows_nothing_of_intake():
+    import ast
+    from pathlib import Path
+
+    import zhiguan.cases
+
+    root = Path(zhiguan.cases.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith("zhiguan.intake")]
+    assert not offenders

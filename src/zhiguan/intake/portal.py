@@ -84,14 +84,14 @@ def submit(
             _("Choose what the request is about."), code="unknown_category", field="category_id"
         )
     actor = portal_actor(jurisdiction)
-    with transaction.atomic():
+    # A submission refused after its photo was stored leaves neither a row nor a file behind.
+    with services.discard_on_error(), transaction.atomic():
         attachment_ids = []
         if photo is not None:
-            if not (photo.content_type or "").startswith("image/"):
-                raise InvalidInput(
-                    _("Only photos can be attached here."), code="unsupported_file", field="photo"
-                )
-            attachment_ids.append(services.upload_attachment(actor=actor, upload=photo).pk)
+            stored = services.upload_attachment(
+                actor=actor, upload=photo, allowed=services.IMAGE_TYPES, field="photo"
+            )
+            attachment_ids.append(stored.pk)
         return services.register(
             actor=actor,
             request_type=request_type,

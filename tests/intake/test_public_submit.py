@@ -83,3 +83,28 @@ def test_street_outlines_are_public_but_grids_are_not(world, anonymous_api):
         "invalid_input",
     )
     assert_error(anonymous_api.get("cases/public/areas.geojson", jurisdiction="999999"), 404, "not_found")
+
+
+def test_a_submission_refused_after_its_photo_was_read_leaves_no_file_on_disk(world, settings):
+    from pathlib import Path
+
+    from tests.files import JPEG
+
+    def files() -> set[Path]:
+        root = Path(settings.MEDIA_ROOT)
+        return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+    before = files()
+    photo = SimpleUploadedFile("lamp.jpg", JPEG, content_type="image/jpeg")
+    # The photo is fine; the point is outside the district, found only after the photo is stored.
+    assert_error(_post(_form(world, lng=121.9, lat=31.2, photo=photo)), 422, "outside_jurisdiction")
+    assert files() == before and CaseAttachment.objects.count() == 0
+    html = SimpleUploadedFile(
+        "lamp.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+    )
+    r = _post(_form(world, photo=html))
+    assert_error(r, 422, "unsupported_file")
+    assert r.json()["error"]["details"]["field"] == "photo"
+    pdf = SimpleUploadedFile("a.jpg", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", content_type="image/jpeg")
+    assert_error(_post(_form(world, photo=pdf)), 422, "unsupported_file")
+    assert files() == before
