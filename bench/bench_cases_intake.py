@@ -81,12 +81,12 @@ def _token(jurisdiction: object) -> str:
 
 
 def _bodies(jurisdiction: object, n: int = 5000) -> list[dict]:
-    from zhiguan.cases import demo_content
+    from zhiguan.demo import cases_content
     from zhiguan.demo.data import demo_data_dir
 
     rng = random.Random(5)
-    texts = [m.text for m in demo_content.real_messages(demo_data_dir())]
-    texts = texts or [m.text for m in demo_content.generated_messages(rng, 500, {})]
+    texts = [m.text for m in cases_content.real_messages(demo_data_dir())]
+    texts = texts or [m.text for m in cases_content.generated_messages(rng, 500, {})]
     categories = leaf_categories(jurisdiction)
     points = random_points(jurisdiction, n)
     return [
@@ -95,7 +95,7 @@ def _bodies(jurisdiction: object, n: int = 5000) -> list[dict]:
             "channel": "app",
             "category_id": rng.choice(categories),
             "description": rng.choice(texts)[:2000],
-            "reporters": [{"name": demo_content.person_name(rng), "phone": demo_content.mobile(rng)}],
+            "reporters": [{"name": cases_content.person_name(rng), "phone": cases_content.mobile(rng)}],
             "lng": lng,
             "lat": lat,
             "address": "钱塘区",

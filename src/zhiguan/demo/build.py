@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from zhiguan.cases.demo import build_demo_cases
+from zhiguan.demo.cases_run import build_demo_cases
 from zhiguan.demo.org import build_demo_org
 from zhiguan.geo.demo import build_demo_geography
 from zhiguan.geo.models import Area

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import shared_data
-from zhiguan.cases.demo import build_demo_cases
 from zhiguan.cases.models import Case, CaseEvent
 from zhiguan.cases.status import Status
 from zhiguan.demo.build import build_demo
+from zhiguan.demo.cases_run import build_demo_cases
 
 pytestmark = pytest.mark.django_db
 

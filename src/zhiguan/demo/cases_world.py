@@ -1,0 +1,196 @@
+"""The demo district as the case planner sees it: categories, places, departments, people, calendar.
+
+`read_world` only reads the database (after the taxonomy, geography and people are built); the
+`World` it returns holds plain values and in-memory objects, so planning (`cases_plan`) runs
+without a query.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from django.utils import timezone
+
+from zhiguan.cases import deadlines
+from zhiguan.cases.models import Case, Urgency
+from zhiguan.demo import cases_content
+from zhiguan.org.models import Department, DepartmentKind, User
+from zhiguan.tenancy.models import Jurisdiction
+from zhiguan.workdays.calendar import WorkCalendar
+
+HOT_SPOTS, HOT_SHARE = 6, 0.2
+GENERATED_MESSAGES = 600
+# Bureaus that most often co-handle a case, in the order a dispatcher would think of them.
+CO_HANDLERS = ("CGJ", "SCJG", "GAJ", "ZJJ", "STHJ", "JTJ", "YJJ")
+
+Place = tuple[float, float, str, str]  # lng, lat, street code, address
+
+
+@dataclass
+class World:
+    """What planning needs to know about the district, read once."""
+
+    rng: random.Random
+    now: datetime
+    calendar: WorkCalendar
+    leaves_by_level1: dict[str, list[Any]]
+    leaf_by_name: dict[str, list[Any]]
+    leads: dict[int, int]  # category id → default lead department id
+    limits: dict[tuple[int, str], tuple[float, int]]  # (category, urgency) → accept hours, handle days
+    street_depts: dict[str, int]  # street code → department id
+    co_pool: list[int]
+    inspector_ids: list[int]
+    places: list[Place]
+    messages: list[cases_content.Message]
+    replies: list[str]
+    real_text: bool
+
+    def office(self, start: datetime, hours: float) -> datetime:
+        """`hours` of office time after `start` (handlers work office hours; the centre works 7×24)."""
+        return self.calendar.add_working_hours(start, timedelta(hours=max(hours, 0.05))).at
+
+    def desk(self, start: datetime, low_minutes: float, high_minutes: float) -> datetime:
+        return start + timedelta(minutes=self.rng.uniform(low_minutes, high_minutes))
+
+    def reply(self) -> str:
+        return self.rng.choice(self.replies or cases_content.REPLIES)
+
+
+def level1_of(category: Any) -> str:
+    return str(category.path_name.split(" / ")[0].strip())
+
+
+def users(jurisdiction: Jurisdiction, **filters: Any) -> list[User]:
+    """The jurisdiction's active users matching `filters`, with what `Actor.for_user` reads."""
+    qs = User.objects.filter(jurisdiction=jurisdiction, is_active=True, **filters)
+    return list(qs.select_related("jurisdiction", "department").prefetch_related("roles").distinct())
+
+
+def _categories(
+    jurisdiction: Jurisdiction,
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[int, int]]:
+    """The leaves a case can be filed under (with a lead department that can lead), by level 1 and name."""
+    from zhiguan.taxonomy.models import Category
+    from zhiguan.taxonomy.queries import effective_lead_department
+
+    cats = {
+        c.pk: c
+        for c in Category.objects.filter(jurisdiction=jurisdiction, retired_at__isnull=True).select_related(
+            "deadline_profile", "default_lead_department"
+        )
+    }
+    for cat in cats.values():  # link parents in memory: inheritance walks them without queries
+        if cat.parent_id in cats:
+            cat.parent = cats[cat.parent_id]
+    parents = {c.parent_id for c in cats.values()}
+    by_level1: dict[str, list[Any]] = defaultdict(list)
+    by_name: dict[str, list[Any]] = defaultdict(list)
+    leads: dict[int, int] = {}
+    for cat in cats.values():
+        lead = effective_lead_department(cat)
+        if cat.pk in parents or lead is None or not lead.can_lead:
+            continue
+        by_level1[level1_of(cat)].append(cat)
+        by_name[cat.name].append(cat)
+        leads[cat.pk] = lead.pk
+    return by_level1, by_name, leads
+
+
+def _limits(leaves: dict[str, list[Any]]) -> dict[tuple[int, str], tuple[float, int]]:
+    """Accept hours and handle days of every leaf with a deadline profile, at both urgencies."""
+    from zhiguan.taxonomy.queries import effective_profile
+
+    out: dict[tuple[int, str], tuple[float, int]] = {}
+    for cats in leaves.values():
+        for category in cats:
+            if effective_profile(category) is None:
+                continue  # cannot be dispatched: planning never sends it anywhere
+            for urgency in Urgency.values:
+                accept, handle, _callback = deadlines.limits(Case(category=category, urgency=urgency))
+                out[category.pk, urgency] = (float(accept), handle)
+    return out
+
+
+def _places(jurisdiction: Jurisdiction, rng: random.Random, count: int) -> list[Place]:
+    """Random points inside the district's grids, a share of them around a few hot spots."""
+    from zhiguan.geo import lookup
+
+    index = lookup.get_index(jurisdiction.pk)
+    grids = index.levels["grid"]
+    if not grids.refs:
+        return []
+    names = {r.code: r.name for level in ("street", "community") for r in index.levels[level].refs}
+    nprng = np.random.default_rng(rng.randrange(2**32))
+    hot = [_inside(grids.geometries[i], nprng) for i in nprng.choice(len(grids.refs), HOT_SPOTS)]
+    out = []
+    for _ in range(count):
+        if rng.random() < HOT_SHARE:
+            cx, cy = rng.choice(hot)
+            lng, lat = cx + nprng.normal(0, 0.0015), cy + nprng.normal(0, 0.0012)
+            if not shapely.contains_xy(index.district, lng, lat):
+                lng, lat = cx, cy
+        else:
+            lng, lat = _inside(grids.geometries[rng.randrange(len(grids.refs))], nprng)
+        ref = grids.at(shapely.Point(lng, lat))
+        code = ref.code if ref is not None else ""
+        estate = rng.choice(cases_content.ESTATES)
+        address = f"{names.get(code[:9], '')}{names.get(code[:12], '')}{estate}{rng.randint(1, 30)}幢附近"
+        out.append((round(float(lng), 6), round(float(lat), 6), code[:9], address))
+    return out
+
+
+def _inside(geometry: Any, nprng: np.random.Generator) -> tuple[float, float]:
+    """A random point inside the geometry."""
+    minx, miny, maxx, maxy = geometry.bounds
+    while True:
+        xs, ys = nprng.uniform(minx, maxx, 64), nprng.uniform(miny, maxy, 64)
+        inside = shapely.contains_xy(geometry, xs, ys)
+        if inside.any():
+            return float(xs[inside][0]), float(ys[inside][0])
+
+
+def _messages(
+    data_dir: Path | None, rng: random.Random, by_level1: dict[str, list[Any]], by_name: dict[str, list[Any]]
+) -> tuple[list[cases_content.Message], bool]:
+    """The real messages whose level 1 the taxonomy has (all of them if none has), else generated ones."""
+    messages = cases_content.real_messages(data_dir)
+    if messages:
+        return [m for m in messages if m.level1 in by_level1] or messages, True
+    level1_of_leaf = {name: level1_of(cats[0]) for name, cats in by_name.items()}
+    return cases_content.generated_messages(rng, GENERATED_MESSAGES, level1_of_leaf), False
+
+
+def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, count: int) -> World:
+    """Everything planning needs about the district, for `count` cases, with the random source of `seed`."""
+    from zhiguan.workdays.queries import get_calendar
+
+    rng = random.Random(seed)
+    by_level1, by_name, leads = _categories(jurisdiction)
+    messages, real_text = _messages(data_dir, rng, by_level1, by_name)
+    depts = Department.objects.filter(jurisdiction=jurisdiction, active=True)
+    street_depts = {d.code: d.pk for d in depts if d.kind == DepartmentKind.STREET}
+    bureaus = {d.code: d.pk for d in depts if d.kind == DepartmentKind.BUREAU}
+    co_pool = [bureaus[c] for c in CO_HANDLERS if c in bureaus]
+    return World(
+        rng=rng,
+        now=timezone.now(),
+        calendar=get_calendar(jurisdiction.pk),
+        leaves_by_level1=by_level1,
+        leaf_by_name=by_name,
+        leads=leads,
+        limits=_limits(by_level1),
+        street_depts=street_depts,
+        co_pool=co_pool or list(bureaus.values()),
+        inspector_ids=[u.pk for u in users(jurisdiction, roles__code="inspector")],
+        places=_places(jurisdiction, rng, count),
+        messages=messages,
+        replies=cases_content.real_replies(data_dir),
+        real_text=real_text,
+    )
