@@ -97,8 +97,8 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     assert "依据" in css(browser, tid("board-suggestion")).text
     click(browser, "board-action-dispatch")
     css(browser, tid("action-dialog"))
-    choose_option(browser, "field-lead", "城市管理局")
-    choose_option(browser, "field-co", "住房和城乡建设局")
+    choose_option(browser, "field-lead_department_id", "城市管理局")
+    choose_option(browser, "field-co_handler_ids", "住房和城乡建设局")
     type_into(browser, tid("field-note"), "请城管局牵头，住建局配合")
     click(browser, "action-confirm")
     wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("action-dialog"))))
@@ -134,7 +134,7 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     open_case(browser, server, number)
     click(browser, "action-assign_inspector")
     css(browser, tid("action-dialog"))
-    choose_option(browser, "field-inspector", "许刚")
+    choose_option(browser, "field-inspector_id", "许刚")
     click(browser, "action-confirm")
     wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("action-dialog"))))
 

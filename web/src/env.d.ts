@@ -12,7 +12,3 @@ interface ZhiguanRuntimeConfig {
   /** The district's code when the installation serves exactly one (the citizen pages' default). */
   jurisdiction: string | null
 }
-
-interface Window {
-  __ZHIGUAN__?: Partial<ZhiguanRuntimeConfig>
-}

@@ -17,8 +17,6 @@ export interface MenuItem {
   group: 'work' | 'data' | 'admin'
   anyPermission?: string[]
   anyRole?: string[]
-  /** Shown only while the screen is a placeholder. */
-  placeholder?: boolean
 }
 
 export const MENU: MenuItem[] = [

@@ -17,7 +17,6 @@ const screens: Record<string, () => Promise<unknown>> = {
   categories: () => import('./views/CategoriesView.vue'),
   admin: () => import('./views/AdminView.vue'),
 }
-const placeholder = () => import('./views/PlaceholderView.vue')
 
 const consoleChildren: RouteRecordRaw[] = [
   { path: '', name: 'home', component: { render: () => null } },
@@ -27,8 +26,7 @@ const consoleChildren: RouteRecordRaw[] = [
     (item): RouteRecordRaw => ({
       path: item.path.replace('/console/', ''),
       name: item.key,
-      component: item.placeholder ? placeholder : screens[item.key]!,
-      props: item.placeholder ? { screen: item.key } : false,
+      component: screens[item.key]!,
     }),
   ),
 ]

@@ -56,7 +56,7 @@ const CASE = {
   reporters: [], tasks: [], deadlines: [], allowed_actions: ['request_extension'],
 }
 
-async function openDialog(respond: (req: Request, body: any) => Response) {
+async function openDialog(respond: (req: Request, body: any) => Response, action = 'request_extension') {
   const sent: any[] = []
   vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
     const body = req.method === 'POST' ? await req.clone().json() : null
@@ -64,7 +64,7 @@ async function openDialog(respond: (req: Request, body: any) => Response) {
     return respond(req, body)
   }))
   const wrapper = mount(ActionDialog, {
-    props: { case: CASE as any, action: 'request_extension', modelValue: false },
+    props: { case: CASE as any, action: action as any, modelValue: false },
     global: { plugins, stubs: { transition: false } },
     attachTo: document.body,
   })
@@ -73,31 +73,72 @@ async function openDialog(respond: (req: Request, body: any) => Response) {
   return { wrapper, sent }
 }
 
+function fill(dialog: Element, field: string, value: string) {
+  const input = dialog.querySelector(`[data-test="field-${field}"] textarea, [data-test="field-${field}"] input, textarea[data-test="field-${field}"]`) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event('input'))
+  input.dispatchEvent(new Event('change'))
+}
+
+const confirm = (dialog: Element) => (dialog.querySelector('[data-test="action-confirm"]') as HTMLButtonElement).click()
+const rowError = (dialog: Element, field: string) => dialog.querySelector(`[data-test="row-${field}"] .el-form-item__error`)?.textContent ?? ''
+
 describe('action dialog', () => {
-  it('sends the form with the version seen and shows the server message beside its field', async () => {
+  it('sends the form to the action\'s own operation with the version seen and shows the server message beside its field', async () => {
     const { wrapper, sent } = await openDialog(() =>
       json(422, { error: { code: 'extension_limit', message: '延期总数超过 30 个工作日', details: { field: 'working_days' } } }),
     )
     const dialog = document.querySelector('[data-test="action-dialog"]')!
-    const reason = dialog.querySelector('textarea[data-test="field-reason"], [data-test="field-reason"] textarea') as HTMLTextAreaElement
-    reason.value = '需要协调'
-    reason.dispatchEvent(new Event('input'))
-    ;(dialog.querySelector('[data-test="action-confirm"]') as HTMLButtonElement).click()
+    fill(dialog, 'reason', '需要协调')
+    fill(dialog, 'working_days', '40')
+    await flushPromises()
+    confirm(dialog)
     await flushPromises()
     await wait(150)
-    expect(sent.at(-1).url).toContain('/actions/request_extension')
-    expect(sent.at(-1).body).toEqual({ expected_version: 4, working_days: null, reason: '需要协调' })
-    const items = [...dialog.querySelectorAll('.el-form-item')]
-    const days = items.find((i) => i.querySelector('[data-test="field-days"]') || i.matches(':has([data-test="field-days"])'))!
-    expect(days.querySelector('.el-form-item__error')?.textContent).toContain('延期总数超过')
+    expect(new URL(sent.at(-1).url).pathname).toBe('/api/v1/cases/330114-20261127-00001/actions/request_extension')
+    expect(sent.at(-1).body).toEqual({ expected_version: 4, working_days: 40, reason: '需要协调', note: '', attachment_ids: [] })
+    expect(rowError(dialog, 'working_days')).toContain('延期总数超过')
     expect(wrapper.emitted('done')).toBeUndefined()
+  })
+
+  it('sends nothing while a required field is empty, and says which', async () => {
+    const { wrapper, sent } = await openDialog(() => json(200, CASE))
+    const dialog = document.querySelector('[data-test="action-dialog"]')!
+    fill(dialog, 'working_days', '3')
+    await flushPromises()
+    confirm(dialog)
+    await flushPromises()
+    await wait(150)
+    expect(sent.filter((r) => r.body)).toEqual([])
+    expect(rowError(dialog, 'reason')).toBe('请填写此项')
+    expect(rowError(dialog, 'working_days')).toBe('')
+    expect(wrapper.emitted('done')).toBeUndefined()
+  })
+
+  it('puts a missing position beside the position of an on-site verification', async () => {
+    const { sent } = await openDialog(
+      () => json(422, { error: { code: 'invalid_input', message: '现场核查需要定位', details: { field: 'lng' } } }),
+      'verify_pass',
+    )
+    const dialog = document.querySelector('[data-test="action-dialog"]')!
+    confirm(dialog)
+    await flushPromises()
+    await wait(150)
+    expect(new URL(sent.at(-1).url).pathname).toMatch(/\/actions\/verify_pass$/)
+    expect(sent.at(-1).body).toEqual({ expected_version: 4, method: 'site', camera: '', note: '', attachment_ids: [] })
+    expect(rowError(dialog, 'lng')).toContain('现场核查需要定位')
+    expect(dialog.querySelector('[data-test="action-error"]')).toBeNull()
   })
 
   it('tells the caller to reload when someone else changed the case (409)', async () => {
     const { wrapper } = await openDialog(() =>
       json(409, { error: { code: 'conflict', message: 'changed', details: { status: 'to_verify', version: 5 } } }),
     )
-    ;(document.querySelector('[data-test="action-confirm"]') as HTMLButtonElement).click()
+    const dialog = document.querySelector('[data-test="action-dialog"]')!
+    fill(dialog, 'reason', '需要协调')
+    fill(dialog, 'working_days', '3')
+    await flushPromises()
+    confirm(dialog)
     await flushPromises()
     expect(wrapper.emitted('stale')).toHaveLength(1)
     expect(wrapper.emitted('update:modelValue')?.at(-1)).toEqual([false])
