@@ -39,8 +39,10 @@ def test_messages_are_chinese_by_default_and_english_on_request(db):
     assert assert_error(en.get("org/departments"), 401, "not_authenticated")["message"] == "Log in first."
 
 
-def test_openapi_document_and_docs_are_served_without_a_cdn(db):
+def test_openapi_document_and_docs_are_served_without_a_cdn(make_user, jurisdiction):
+    # In production mode (the default) they need a log-in: tests/test_security_headers.py.
     client = Client()
+    client.force_login(make_user("dispatcher", jurisdiction=jurisdiction))
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200 and spec.json()["info"]["title"] == "Zhiguan API"
     docs = client.get("/api/v1/docs")

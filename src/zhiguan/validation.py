@@ -6,6 +6,7 @@ Used by the API's error handler and by services that validate a payload themselv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,6 +36,12 @@ def _message(err: dict[str, Any]) -> str:
         return _("Text is expected.")
     if kind in ("list_type",):
         return _("A list is expected.")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("An object is expected.")
+    if kind == "invalid_text":
+        return _("Control characters and direction overrides are not allowed.")
+    if kind == "timezone_aware":
+        return _("Give the time zone, e.g. 2026-05-01T09:00:00+08:00.")
     if kind in ("literal_error", "enum"):
         return _("Choose one of the allowed values.")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
@@ -43,14 +50,20 @@ def _message(err: dict[str, Any]) -> str:
         return _("Not a valid date or time.")
     if kind == "string_pattern_mismatch":
         return _("The format is not valid.")
-    if kind == "value_error" and isinstance(ctx.get("error"), Exception):
-        # Our own validators raise ValueError with a translated message.
+    if kind == "value_error" and isinstance(ctx.get("error"), Exception | str):
+        # Our own validators raise ValueError with a translated message (Ninja passes it on as text).
         return str(ctx["error"])
     return _("This value is not valid.")
 
 
+# Pydantic puts the member of a union it tried into the location ("geojson", "dict[str,any]");
+# the client named only the field.
+_UNION_MEMBER = re.compile(r"[\[\](),-]|^(str|int|float|bool|bytes|none)$")
+
+
 def field_name(loc: Iterable[Any]) -> str | None:
-    return ".".join(str(p) for p in loc) or None
+    parts = [str(p) for p in loc if not (isinstance(p, str) and _UNION_MEMBER.search(p))]
+    return ".".join(parts) or None
 
 
 def field_errors(errors: Iterable[dict[str, Any]], *, strip: int = 0) -> list[dict[str, Any]]:

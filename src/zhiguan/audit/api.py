@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhiguan.audit.models import AuditRecord
 from zhiguan.org.permissions import restrict
+from zhiguan.schemas import ParamsSchema
 
 router = Router(tags=["audit"])
 
@@ -24,10 +25,10 @@ class AuditOut(Schema):
     request_id: str
 
 
-class AuditFilter(Schema):
-    action: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
+class AuditFilter(ParamsSchema):
+    action: str | None = Field(None, max_length=64)
+    object_type: str | None = Field(None, max_length=64)
+    object_id: str | None = Field(None, max_length=64)
     before_id: int | None = None
     limit: int = 100
 

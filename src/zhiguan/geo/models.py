@@ -1,6 +1,6 @@
 """Streets, communities and grids of a jurisdiction, and the `Located` mixin for records with a place.
 
-Boundaries are stored as WGS-84 WKB (see docs/decisions/010-geo-boundaries-and-lookup.md): the
+Boundaries are stored as WGS-84 WKB (see docs/decisions/011-geo-boundaries-and-lookup.md): the
 same bytes on SQLite and PostgreSQL, no spatial extension needed, loaded in bulk with
 `shapely.from_wkb`. Spatial questions are answered in process by `zhiguan.geo.lookup`.
 """

@@ -1,14 +1,18 @@
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from zhiguan.geo.crs import WGS84
+from zhiguan.schemas import Code, InputSchema
+
+# A FeatureCollection sent as text; the request body limit (DATA_UPLOAD_MAX_MEMORY_SIZE) comes first.
+GEOJSON_MAX_CHARS = 64 * 1024 * 1024
 
 
-class GeoImportIn(Schema):
-    level: str
-    crs: str = WGS84
-    geojson: dict[str, Any] | str
+class GeoImportIn(InputSchema):
+    level: Code
+    crs: Code = WGS84
+    geojson: dict[str, Any] | Annotated[str, Field(max_length=GEOJSON_MAX_CHARS)]
     code_property: str = Field("code", min_length=1, max_length=64)
     name_property: str = Field("name", min_length=1, max_length=64)
     parent_code_property: str | None = Field(None, min_length=1, max_length=64)

@@ -22,7 +22,7 @@ POLYGON_TYPES = ("Polygon", "MultiPolygon")
 
 
 class LocalProjection:
-    """Degrees ↔ metres around a reference point (equirectangular)."""
+    """Degrees → metres around a reference point (equirectangular)."""
 
     def __init__(self, lng0: float, lat0: float):
         self.lng0, self.lat0 = lng0, lat0
@@ -38,12 +38,6 @@ class LocalProjection:
         k_lng, k_lat, lng0, lat0 = self.k_lng, self.k_lat, self.lng0, self.lat0
         return shapely.transform(
             geometry, lambda c: np.column_stack([(c[:, 0] - lng0) * k_lng, (c[:, 1] - lat0) * k_lat])
-        )
-
-    def to_degrees(self, geometry: Any) -> Any:
-        k_lng, k_lat, lng0, lat0 = self.k_lng, self.k_lat, self.lng0, self.lat0
-        return shapely.transform(
-            geometry, lambda c: np.column_stack([c[:, 0] / k_lng + lng0, c[:, 1] / k_lat + lat0])
         )
 
 

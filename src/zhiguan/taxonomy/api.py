@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from zhiguan.taxonomy import queries, services
@@ -79,7 +79,7 @@ def category_tree(request: HttpRequest, include_retired: bool = False) -> list[d
     response=list[SearchHit],
     summary="Category picker: name substring or pinyin initials (ld → 路灯), best first",
 )
-def search_categories(request: HttpRequest, q: str = "") -> list[dict]:
+def search_categories(request: HttpRequest, q: str = Query("", max_length=100)) -> list[dict]:
     hits = queries.search_categories(request.auth, q)
     return [{**_category_out(c), "is_leaf": c.level == 3} for c in hits]
 

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from zhiguan.schemas import Code, Id, InputSchema
+
 # Numbers are not bounded here on purpose: the service rejects them with the stable code
 # `invalid_profile`, which a client can act on, rather than a generic validation error.
 
@@ -20,7 +22,7 @@ class ProfileOut(Schema):
     active: bool
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     code: str = Field(max_length=32)
     name: str = Field(max_length=64)
     accept_hours: float
@@ -30,7 +32,7 @@ class ProfileIn(Schema):
     urgent_handle_days: int | None = None
 
 
-class ProfilePatch(Schema):
+class ProfilePatch(InputSchema):
     name: str | None = Field(None, max_length=64)
     accept_hours: float | None = None
     handle_days: int | None = None
@@ -87,28 +89,28 @@ class SearchHit(Schema):
     is_leaf: bool
 
 
-class CategoryIn(Schema):
+class CategoryIn(InputSchema):
     name: str = Field(max_length=64)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: str | None = Field(None, max_length=32)
-    default_lead_department_id: int | None = None
-    priority: str = "normal"
-    deadline_profile_id: int | None = None
+    default_lead_department_id: Id | None = None
+    priority: Code = "normal"
+    deadline_profile_id: Id | None = None
     sort_order: int | None = None
 
 
-class CategoryPatch(Schema):
+class CategoryPatch(InputSchema):
     """Only the fields sent are changed; null clears the lead department or the profile."""
 
     name: str | None = Field(None, max_length=64)
-    parent_id: int | None = None
-    default_lead_department_id: int | None = None
-    priority: str | None = None
-    deadline_profile_id: int | None = None
+    parent_id: Id | None = None
+    default_lead_department_id: Id | None = None
+    priority: Code | None = None
+    deadline_profile_id: Id | None = None
     sort_order: int | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field("", max_length=255)
 
 

@@ -2,10 +2,17 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from zhiguan.schemas import InputSchema
+
 
 class PeriodSchema(Schema):
     start: str = Field(examples=["08:30"])
     end: str = Field(examples=["12:00"])
+
+
+class PeriodIn(InputSchema):
+    start: str = Field(max_length=8, examples=["08:30"])
+    end: str = Field(max_length=8, examples=["12:00"])
 
 
 class StatusOut(Schema):
@@ -44,10 +51,10 @@ class BetweenOut(Schema):
     warnings: list[WarningOut]
 
 
-class OverrideIn(Schema):
-    kind: str = Field(examples=["holiday"])
-    name: str = ""
-    note: str = ""
+class OverrideIn(InputSchema):
+    kind: str = Field(max_length=16, examples=["holiday"])
+    name: str = Field("", max_length=64)
+    note: str = Field("", max_length=255)
 
 
 class OverrideOut(Schema):
@@ -57,8 +64,8 @@ class OverrideOut(Schema):
     note: str
 
 
-class YearIn(Schema):
-    note: str = ""
+class YearIn(InputSchema):
+    note: str = Field("", max_length=255)
 
 
 class YearOut(Schema):
@@ -66,8 +73,8 @@ class YearOut(Schema):
     note: str
 
 
-class OfficeHoursIn(Schema):
-    periods: list[PeriodSchema]
+class OfficeHoursIn(InputSchema):
+    periods: list[PeriodIn] = Field(max_length=8)
 
 
 class OfficeHoursOut(Schema):
