@@ -30,7 +30,8 @@ def test_console_routes_serve_the_built_page_with_its_settings(
     assert response.status_code == 200
     html = response.content.decode()
     assert '<div id="app">' in html
-    assert "window.__ZHIGUAN__" in html
+    # The settings arrive as an inert JSON data block (the policy runs no inline script).
+    assert '<script type="application/json" id="zhiguan-config">' in html
     # The tile address arrives intact but cannot close the script element early.
     assert "tiles.intranet" in html
     assert '</script>"' not in html and "a=\\u003c/script\\u003e" in html

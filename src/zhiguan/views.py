@@ -1,8 +1,9 @@
 """The web console (web/, a Vue single-page app): its index.html for / and every /console/... route.
 
 The built files are collected as static files under /static/console/; this view serves only the
-page that loads them, with the runtime settings the console needs put into it, so that nothing is
-fetched from outside the installation. Without a build it explains how to make one.
+page that loads them, with the runtime settings the console needs put into it as an inert JSON data
+block (the Content-Security-Policy runs no inline script), so that nothing is fetched from outside
+the installation. Without a build it explains how to make one.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -47,7 +50,8 @@ def _runtime_config() -> str:
     text = json.dumps(config, ensure_ascii=False)
     # Inside <script>, "</" or "<!--" in a value must not end or confuse the element.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"<script>window.__ZHIGUAN__ = {text};</script>"
+    # Data, not code: read by web/src/config.ts, never run, so the policy needs no inline script.
+    return f'<script type="application/json" id="zhiguan-config">{text}</script>'
 
 
 @never_cache
@@ -59,3 +63,11 @@ def console(request: HttpRequest, path: str = "") -> HttpResponse:
     return HttpResponse(
         html.replace(_CONFIG_MARK, _runtime_config(), 1), content_type="text/html; charset=utf-8"
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal: the one error shape under /api/, Django's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        message = _("The page has expired or the request came from elsewhere; reload the page and try again.")
+        return JsonResponse({"error": {"code": "csrf_failed", "message": message, "details": {}}}, status=403)
+    return csrf.csrf_failure(request, reason=reason)

@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 
+from tests.files import JPEG
 from zhiguan.org.models import User
 from zhiguan.org.permissions import Actor
 from zhiguan.org.services import create_department
@@ -156,7 +157,7 @@ def _probe_case(api, action: str, ctx: dict, n: int):
             },
         )
     if action == "case.act":
-        photo = io.BytesIO(b"\xff\xd8\xff\xe0jpeg")
+        photo = io.BytesIO(JPEG)
         photo.name = "p.jpg"
         return api.client.post("/api/v1/cases/attachments", {"file": photo}, headers=api.headers)
     if action == "case.reveal":
@@ -175,9 +176,10 @@ def _probe_case(api, action: str, ctx: dict, n: int):
 def _supervision_ctx(api, ctx: dict) -> dict:
     """A case dispatched to the colleague's department and a notice about it, through the real services."""
     if "notice" not in ctx:
-        from zhiguan.cases import services, supervision
+        from zhiguan.cases import services
         from zhiguan.cases.services import register
         from zhiguan.org.permissions import Actor
+        from zhiguan.supervision import services as supervision_services
         from zhiguan.taxonomy.services import create_category, create_profile
 
         system = Actor.system(api.user.jurisdiction)
@@ -205,7 +207,7 @@ def _supervision_ctx(api, ctx: dict) -> dict:
         ):
             services.perform(actor=Actor.for_user(dispatcher), case_id=case.pk, action=action, **extra)
         ctx["supervised_case"] = case
-        ctx["notice"] = supervision.issue_notice(
+        ctx["notice"] = supervision_services.issue_notice(
             actor=system,
             department_id=ctx["colleague"].department_id,
             case_numbers=[case.number],

@@ -3,7 +3,6 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.throttling import AnonRateThrottle
 
 from zhiguan.errors import NotAuthenticated, RateLimited
 from zhiguan.org import services
@@ -29,6 +28,7 @@ from zhiguan.org.schemas import (
     TokenIn,
     TokenOut,
 )
+from zhiguan.throttling import AnonThrottle
 
 auth_router = Router(tags=["auth"])
 router = Router(tags=["org"])
@@ -56,7 +56,7 @@ def _me(request: HttpRequest, actor: Actor) -> dict:
     "/login",
     auth=None,
     response=MeOut,
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[AnonThrottle("ZHIGUAN_LOGIN_RATE", scope="login")],
     summary="Log in with user name and password (locked after repeated failures)",
 )
 def login_view(request: HttpRequest, payload: LoginIn) -> dict:

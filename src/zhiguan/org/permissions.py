@@ -8,17 +8,19 @@ simply absent, so a probe for them ends in 404).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhiguan.errors import Forbidden, NotFound
 from zhiguan.org.models import DataScope
 
 if TYPE_CHECKING:
-    from zhiguan.org.models import ApiClient, Department, User
+    from zhiguan.org.models import ApiClient, Department, Role, User
     from zhiguan.tenancy.models import Jurisdiction
 
 # Every action the platform checks. Keys are stable codes; tokens and roles store them.
@@ -165,15 +167,8 @@ class Actor:
         jurisdiction = user.jurisdiction
         if jurisdiction is None or not user.is_active:
             return None
-        grants: dict[str, str] = {}
-        if user.is_superuser:
-            grants = dict.fromkeys(ACTIONS, _WHOLE)
         roles = list(user.roles.all())
-        for role in roles:
-            for action in role.permissions:
-                current = grants.get(action)
-                if current is None or _SCOPE_ORDER.index(role.data_scope) < _SCOPE_ORDER.index(current):
-                    grants[action] = role.data_scope
+        grants = dict.fromkeys(ACTIONS, _WHOLE) if user.is_superuser else widest_grants(roles)
         return cls(
             jurisdiction=jurisdiction,
             grants=grants,
@@ -206,6 +201,35 @@ def require(actor: Actor, action: str) -> None:
         raise ValueError(f"unknown action {action!r}")
     if not actor.can(action):
         raise Forbidden(action=action)
+
+
+def require_within_grants(actor: Actor, wanted: Mapping[str, str], *, field: str) -> None:
+    """Raise Forbidden (403, `grant_exceeds_own`) unless the actor holds every action of `wanted`
+    with at least its data scope: nobody hands out more than they hold, whether a token with
+    `client.manage` minting a wider client or token, or a manager granting a role above their own."""
+    exceeding = sorted(
+        action
+        for action, scope in wanted.items()
+        if action not in actor.grants or _SCOPE_ORDER.index(actor.grants[action]) > _SCOPE_ORDER.index(scope)
+    )
+    if exceeding:
+        raise Forbidden(
+            _("You cannot grant actions or data scopes you do not hold yourself."),
+            code="grant_exceeds_own",
+            field=field,
+            exceeding=exceeding,
+        )
+
+
+def widest_grants(roles: Iterable[Role]) -> dict[str, str]:
+    """What a set of roles grants: each action with the widest data scope any of them gives it."""
+    grants: dict[str, str] = {}
+    for role in roles:
+        for action in role.permissions:
+            current = grants.get(action)
+            if current is None or _SCOPE_ORDER.index(role.data_scope) < _SCOPE_ORDER.index(current):
+                grants[action] = role.data_scope
+    return grants
 
 
 def scope_q(actor: Actor, model: type[Model], scope: str) -> Q:

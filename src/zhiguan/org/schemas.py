@@ -2,8 +2,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from zhiguan.schemas import Code, Id, InputSchema, Moment
 
-class LoginIn(Schema):
+
+class LoginIn(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
 
@@ -41,28 +43,28 @@ class DepartmentOut(Schema):
     leader_id: int | None
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(InputSchema):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=64)
-    kind: str
-    parent_id: int | None = None
+    kind: Code
+    parent_id: Id | None = None
     duty_phone: str = Field("", max_length=20)
 
 
-class DepartmentPatch(Schema):
+class DepartmentPatch(InputSchema):
     name: str | None = Field(None, max_length=64)
     duty_phone: str | None = Field(None, max_length=20)
-    leader_id: int | None = None
+    leader_id: Id | None = None
     clear_leader: bool = False
     reason: str = Field("", max_length=255)
 
 
-class DepartmentMoveIn(Schema):
-    parent_id: int | None
+class DepartmentMoveIn(InputSchema):
+    parent_id: Id | None
     reason: str = Field("", max_length=255)
 
 
-class DepartmentActiveIn(Schema):
+class DepartmentActiveIn(InputSchema):
     active: bool
     reason: str = Field("", max_length=255)
 
@@ -86,25 +88,25 @@ class PersonOut(Schema):
     is_active: bool
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     full_name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)
-    role_codes: list[str] = Field(min_length=1)
-    department_id: int | None = None
+    role_codes: list[Code] = Field(min_length=1, max_length=20)
+    department_id: Id | None = None
     mobile: str = Field("", max_length=20)
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     full_name: str | None = Field(None, max_length=64)
-    department_id: int | None = None
-    role_codes: list[str] | None = None
+    department_id: Id | None = None
+    role_codes: list[Code] | None = Field(None, max_length=20)
     mobile: str | None = Field(None, max_length=20)
     is_active: bool | None = None
     reason: str = Field("", max_length=255)
 
 
-class RevealIn(Schema):
+class RevealIn(InputSchema):
     reason: str = Field(min_length=1, max_length=255)
 
 
@@ -112,10 +114,10 @@ class PersonRevealOut(Schema):
     mobile: str
 
 
-class ClientIn(Schema):
+class ClientIn(InputSchema):
     name: str = Field(min_length=1, max_length=64)
-    kind: str
-    scopes: list[str]
+    kind: Code
+    scopes: list[Code] = Field(max_length=200)
 
 
 class ClientOut(Schema):
@@ -126,8 +128,8 @@ class ClientOut(Schema):
     active: bool
 
 
-class TokenIn(Schema):
-    expires_at: datetime | None = None
+class TokenIn(InputSchema):
+    expires_at: Moment | None = None
 
 
 class TokenOut(Schema):

@@ -18,6 +18,8 @@ from zhiguan.org.auth import TOKEN_PREFIX, hash_token
 from zhiguan.org.models import (
     ApiClient,
     ApiToken,
+    ClientKind,
+    DataScope,
     Department,
     DepartmentChange,
     DepartmentKind,
@@ -25,7 +27,15 @@ from zhiguan.org.models import (
     User,
     phone_validator,
 )
-from zhiguan.org.permissions import ACTIONS, BUILTIN_ROLES, Actor, get_or_404, require
+from zhiguan.org.permissions import (
+    ACTIONS,
+    BUILTIN_ROLES,
+    Actor,
+    get_or_404,
+    require,
+    require_within_grants,
+    widest_grants,
+)
 
 DEPARTMENT_FIELDS = ["code", "name", "kind", "duty_phone", "active", "parent", "leader"]
 
@@ -197,11 +207,12 @@ def set_department_active(*, actor: Actor, department_id: int, active: bool, rea
     return dept
 
 
-def _roles(role_codes: list[str]) -> list[Role]:
+def _roles(actor: Actor, role_codes: list[str]) -> list[Role]:
     roles = list(Role.objects.filter(code__in=role_codes))
     if len(roles) != len(set(role_codes)):
         unknown = sorted(set(role_codes) - {r.code for r in roles})
         raise InvalidInput(_("Unknown role."), field="role_codes", unknown=unknown)
+    require_within_grants(actor, widest_grants(roles), field="role_codes")
     return roles
 
 
@@ -227,8 +238,8 @@ def update_person(
     reason: str = "",
 ) -> User:
     """Change a person's name, department, roles, mobile or active flag (deactivated people cannot
-    log in; they are never deleted, so their past actions keep a name). Audited with before/after;
-    the mobile number itself is not written to the log."""
+    log in; they are never deleted, so their past actions keep a name). New roles grant nothing the
+    actor does not hold. Audited with before/after; the mobile number itself is not written to the log."""
     person = get_or_404(actor, User.objects.select_for_update(), "person.manage", pk=person_id)
     before = _person_state(person)
     if full_name is not None:
@@ -244,7 +255,7 @@ def update_person(
         if not is_active and actor.user is not None and actor.user.pk == person.pk:
             raise Conflict(_("You cannot deactivate yourself."), code="self_deactivation")
         person.is_active = is_active
-    roles = _roles(role_codes) if role_codes is not None else None
+    roles = _roles(actor, role_codes) if role_codes is not None else None
     person.save()
     if roles is not None:
         person.roles.set(roles)
@@ -265,14 +276,15 @@ def create_person(
     department_id: int | None = None,
     mobile: str = "",
 ) -> User:
-    """Create a member of staff in the actor's jurisdiction with the given roles."""
+    """Create a member of staff in the actor's jurisdiction with the given roles (none granting more
+    than the actor holds)."""
     require(actor, "person.manage")
     if not username.strip():
         raise InvalidInput(_("A log-in name is required."), field="username")
     if User.objects.filter(username=username).exists():
         raise Conflict(_("This log-in name is taken."), code="duplicate_username", field="username")
     _validate_phone(mobile, "mobile")
-    roles = _roles(role_codes)
+    roles = _roles(actor, role_codes)
     department = (
         get_or_404(actor, Department.objects.all(), "department.view", pk=department_id)
         if department_id
@@ -328,11 +340,17 @@ def reveal_person(*, actor: Actor, person_id: int, reason: str) -> dict[str, str
 
 @transaction.atomic
 def create_client(*, actor: Actor, name: str, kind: str, scopes: list[str]) -> ApiClient:
-    """Register a machine client (channel, smart module, integrated system) with the actions it may perform."""
+    """Register a machine client (channel, smart module, integrated system) with the actions it may
+    perform: known actions only, and none the actor does not hold jurisdiction-wide itself."""
     require(actor, "client.manage")
+    if kind not in ClientKind.values:
+        raise InvalidInput(
+            _("Unknown client type."), code="unknown_kind", field="kind", allowed=list(ClientKind.values)
+        )
     unknown = sorted(set(scopes) - set(ACTIONS))
     if unknown:
         raise InvalidInput(_("Unknown scope."), field="scopes", unknown=unknown)
+    require_within_grants(actor, _client_grants(scopes), field="scopes")
     if ApiClient.objects.filter(jurisdiction=actor.jurisdiction, name=name).exists():
         raise Conflict(_("Another client already has this name."), code="duplicate_name", field="name")
     client = ApiClient.objects.create(
@@ -344,10 +362,17 @@ def create_client(*, actor: Actor, name: str, kind: str, scopes: list[str]) -> A
     return client
 
 
+def _client_grants(scopes: list[str]) -> dict[str, str]:
+    # A client's token acts on the whole jurisdiction (Actor.for_client).
+    return dict.fromkeys(scopes, DataScope.JURISDICTION.value)
+
+
 @transaction.atomic
 def issue_token(*, actor: Actor, client_id: int, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """Issue a new token for a client. The plain token is returned once and never stored."""
+    """Issue a new token for a client whose scopes the actor holds itself. The plain token is
+    returned once and never stored."""
     client = get_or_404(actor, ApiClient.objects.all(), "client.manage", pk=client_id)
+    require_within_grants(actor, _client_grants([a for a in client.scopes if a in ACTIONS]), field="scopes")
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
     prefix = secrets.token_hex(4)
