@@ -150,3 +150,16 @@ def assert_error(response: Any, status: int, code: str) -> dict:
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     assert isinstance(body["error"]["details"], dict)
     return body["error"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    # Throttles and lock-out counters live in the cache (the database cache by default): each test
+    # that reaches the database starts with none.
+    names = set(request.fixturenames)
+    if not ({"db", "transactional_db"} & names or request.node.get_closest_marker("django_db")):
+        return
+    from django.core.cache import cache
+
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    cache.clear()

@@ -9,19 +9,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from ninja.throttling import AuthRateThrottle
 
 from zhiguan.errors import DomainError
-from zhiguan.org.auth import SessionActorAuth, TokenActorAuth
+from zhiguan.openapi import ZhiguanAPI
+from zhiguan.org.auth import SessionActorAuth, TokenActorAuth, docs_need_log_in
+from zhiguan.throttling import ActorThrottle
+from zhiguan.validation import invalid_input
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +34,18 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = ZhiguanAPI(
     renderer=ChineseJSONRenderer(),
     title="Zhiguan API",
     version="1",
     description="智管 city operations platform. Errors: {error: {code, message, details}}.",
     urls_namespace="api",
     auth=[TokenActorAuth(), SessionActorAuth()],
-    docs=Swagger(settings={"persistAuthorization": True}),
+    # No validator badge: Swagger UI would load it from validator.swagger.io.
+    docs=Swagger(settings={"persistAuthorization": True, "validatorUrl": None}),
     docs_url="/docs",
-    throttle=[AuthRateThrottle("6000/m")],
+    docs_decorator=docs_need_log_in,
+    throttle=[ActorThrottle("ZHIGUAN_API_RATE")],
 )
 
 HTTP_CODES = {
@@ -72,25 +77,17 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
-def _field_name(loc: tuple) -> str | None:
-    # Ninja reports ("body", "payload", "kind") or ("query", "limit"); clients want "kind" / "limit".
-    parts = loc[2:] if loc[:1] == ("body",) and len(loc) > 2 else loc[1:]
-    return ".".join(str(p) for p in parts) or None
+def _field_loc(loc: tuple) -> tuple:
+    # Ninja reports ("body", "payload", "kind"), ("form", "payload", "name") or ("query", "limit");
+    # clients want "kind", "name", "limit".
+    return loc[2:] if loc[:1] in (("body",), ("form",)) and len(loc) > 2 else loc[1:]
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    fields = [
-        {"field": _field_name(tuple(err.get("loc", ()))), "type": err.get("type"), "message": err.get("msg")}
-        for err in exc.errors
-    ]
-    return error_response(
-        request,
-        status=422,
-        code="invalid_input",
-        message=_("Some fields are not valid."),
-        details={"fields": fields},
-    )
+    # Each field's message in the platform's words and the user's language, never the library's.
+    errors = [{**err, "loc": _field_loc(tuple(err.get("loc", ())))} for err in exc.errors]
+    return on_domain_error(request, invalid_input(errors))
 
 
 @api.exception_handler(AuthenticationError)
@@ -121,6 +118,31 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
     )
 
 
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(UnreadablePostError)
+def on_malformed_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body without a (valid) boundary or cut short, reachable before any log-in check.
+    return error_response(
+        request, status=400, code="malformed_body", message=_("The request body cannot be read.")
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (file parts aside).
+    return error_response(
+        request, status=413, code="payload_too_large", message=_("The request is too large.")
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Too many form fields or files, and the like: Django's own refusals of a crafted request.
+    return error_response(
+        request, status=400, code="bad_request", message=_("The request cannot be processed.")
+    )
+
+
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
 def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -142,10 +164,15 @@ def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own refusals (a body it cannot parse, a failed CSRF check, a throttle): in our words.
     code = HTTP_CODES.get(exc.status_code, "bad_request")
-    message = _("Too many requests; wait and try again.") if exc.status_code == 429 else str(exc)
-    if exc.status_code == 400 and "parse" in str(exc).lower():
-        code, message = "malformed_body", _("The request body is not valid JSON.")
+    message = {
+        400: _("The request body is not valid JSON."),
+        403: _("The page has expired or the request came from elsewhere; reload the page and try again."),
+        429: _("Too many requests; wait and try again."),
+    }.get(exc.status_code, _("The request cannot be processed."))
+    if exc.status_code == 400:
+        code = "malformed_body"
     return error_response(request, status=exc.status_code, code=code, message=message)
 
 
@@ -164,8 +191,11 @@ def mount_routers() -> None:
     from zhiguan.audit.api import router as audit_router
     from zhiguan.cases.api import router as cases_router
     from zhiguan.geo.api import router as geo_router
+    from zhiguan.intake.api import router as intake_router
+    from zhiguan.intake.api import staff_router as intake_staff_router
     from zhiguan.org.api import auth_router
     from zhiguan.org.api import router as org_router
+    from zhiguan.supervision.api import router as supervision_router
     from zhiguan.taxonomy.api import router as taxonomy_router
     from zhiguan.tenancy.api import router as tenancy_router
     from zhiguan.workdays.api import router as workdays_router
@@ -177,6 +207,13 @@ def mount_routers() -> None:
     api.add_router("/geo", geo_router)
     api.add_router("/workdays", workdays_router)
     api.add_router("/taxonomy", taxonomy_router)
+    # Supervision keeps its URLs under /cases/supervision/; mounted before the cases router, whose
+    # `/{number}` routes would otherwise take "supervision" for a case number.
+    api.add_router("/cases/supervision", supervision_router)
+    # Intake's routes live under /cases/ (the URLs the citizen pages and the console use); mounted
+    # first, so that `/cases/public/...` is never read as a case number by the cases router.
+    api.add_router("/cases/public", intake_router)
+    api.add_router("/cases", intake_staff_router)
     api.add_router("/cases", cases_router)
 
 

@@ -40,12 +40,40 @@ DEBUG = _env_bool("ZHIGUAN_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ZHIGUAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip()
-    for o in os.environ.get(
-        "ZHIGUAN_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
-    ).split(",")
-]
+# Reached over HTTPS (directly or through a load balancer that ends TLS): one switch turns on the
+# redirect, HSTS and Secure cookies; each can still be set on its own.
+ZHIGUAN_HTTPS = _env_bool("ZHIGUAN_HTTPS", False)
+# The port browsers use to reach the platform (`make run`: 8000; 443 behind an HTTPS load balancer).
+ZHIGUAN_PORT = os.environ.get("ZHIGUAN_PORT", "8000").strip()
+
+
+def _trusted_origins() -> list[str]:
+    # Origins the CSRF check accepts besides the request's own: every configured host, on the
+    # configured scheme and port (".example.gov.cn" stands for its sub-domains).
+    if explicit := os.environ.get("ZHIGUAN_CSRF_TRUSTED_ORIGINS"):
+        return [o.strip() for o in explicit.split(",") if o.strip()]
+    scheme = "https" if ZHIGUAN_HTTPS else "http"
+    port = "" if ZHIGUAN_PORT in ("", "443" if ZHIGUAN_HTTPS else "80") else f":{ZHIGUAN_PORT}"
+    hosts = [h for h in ALLOWED_HOSTS if h and h not in ("*", "testserver")]
+    return [f"{scheme}://{'*' + h if h.startswith('.') else h}{port}" for h in hosts]
+
+
+CSRF_TRUSTED_ORIGINS = _trusted_origins()
+SECURE_SSL_REDIRECT = _env_bool("ZHIGUAN_SSL_REDIRECT", ZHIGUAN_HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("ZHIGUAN_HSTS_SECONDS", "31536000" if ZHIGUAN_HTTPS else "0"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _env_bool(
+    "ZHIGUAN_SECURE_COOKIES", ZHIGUAN_HTTPS
+)
+# Behind a load balancer that ends TLS: the header it sets to "https" (e.g. X-Forwarded-Proto), so
+# that Django sees the request as secure. Only when the balancer always sets it, never the client.
+_PROXY_SSL_HEADER = os.environ.get("ZHIGUAN_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+X_FRAME_OPTIONS = "DENY"
+# The API docs and the OpenAPI document without log-in: by default only in debug mode. Production
+# mode is ZHIGUAN_DEBUG off (the default), where they need a log-in or a machine token.
+ZHIGUAN_API_DOCS_PUBLIC = _env_bool("ZHIGUAN_API_DOCS_PUBLIC", DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,20 +92,25 @@ INSTALLED_APPS = [
     "zhiguan.workdays",
     "zhiguan.taxonomy",
     "zhiguan.cases",
+    "zhiguan.supervision",
+    "zhiguan.intake",
     "zhiguan.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy and the framing refusal too.
+    "zhiguan.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "zhiguan.middleware.ApiErrorShapeMiddleware",
+    "zhiguan.middleware.ApiCleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiguan.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,12 +198,25 @@ STATICFILES_DIRS = [("console", ZHIGUAN_WEB_DIST)] if ZHIGUAN_WEB_DIST.is_dir() 
 # (the console draws the district's own areas on a plain background and loads nothing from outside).
 ZHIGUAN_MAP_TILE_URL = os.environ.get("ZHIGUAN_MAP_TILE_URL", "")
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded pictures: at most this many pixels (checked from the header before decoding).
+ZHIGUAN_UPLOAD_MAX_PIXELS = int(os.environ.get("ZHIGUAN_UPLOAD_MAX_PIXELS", str(40_000_000)))
 
 REDIS_URL = os.environ.get("ZHIGUAN_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database, not each process's memory: rate limits and lock-outs are counted once for all
+    # gunicorn workers (the table is created with the database, `tenancy.apps`).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "zhiguan_cache"}
+    }
+# Proxies of ours in front of the platform that append to X-Forwarded-For (0: trust no header).
+ZHIGUAN_TRUSTED_PROXIES = int(os.environ.get("ZHIGUAN_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = ZHIGUAN_TRUSTED_PROXIES
+AXES_CLIENT_IP_CALLABLE = "zhiguan.network.client_address"
+# Requests per minute: log-in attempts per client address, and all API requests per person or client.
+ZHIGUAN_LOGIN_RATE = os.environ.get("ZHIGUAN_LOGIN_RATE", "30/m")
+ZHIGUAN_API_RATE = os.environ.get("ZHIGUAN_API_RATE", "6000/m")
 
 # Background work: Celery. Without a broker the tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("ZHIGUAN_CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -199,6 +245,9 @@ ZHIGUAN_CITIZEN_MAX_FAILURES = int(os.environ.get("ZHIGUAN_CITIZEN_MAX_FAILURES"
 ZHIGUAN_CITIZEN_LINK_DAYS = int(os.environ.get("ZHIGUAN_CITIZEN_LINK_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
+# The console reads the CSRF cookie to send it back as X-CSRFToken, so that one stays readable.
+CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "zhiguan.views.csrf_failure"
 SESSION_COOKIE_AGE = 12 * 3600
 
 # Demo data: the real public data set, when present.

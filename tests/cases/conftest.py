@@ -287,11 +287,3 @@ def world(jurisdiction: Any) -> World:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Throttles and the citizen's wrong-try counters live in the cache; each test starts clean.
-    from django.core.cache import cache
-
-    cache.clear()

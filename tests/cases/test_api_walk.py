@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 
 from tests.conftest import assert_error
+from tests.files import JPEG, upload
 from zhiguan.audit.models import AuditRecord
 
 from .conftest import INSIDE, OUTSIDE
@@ -104,9 +104,7 @@ def test_full_walk_with_co_handler_rework_callback_and_reopen(world):
 
 
 def _photo():
-    f = io.BytesIO(b"\xff\xd8\xff\xe0fake-jpeg")
-    f.name = "site.jpg"
-    return f
+    return upload(JPEG, "site.jpg")
 
 
 def test_return_judged_justified_counts_against_the_dispatcher(world):

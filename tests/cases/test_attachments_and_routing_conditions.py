@@ -6,11 +6,10 @@ import io
 from urllib.parse import quote
 
 from tests.conftest import assert_error
+from tests.files import JPEG
 from zhiguan.cases.models import RoutingRule
 
 from .conftest import EAST, INSIDE
-
-JPEG = b"\xff\xd8\xff\xe0fake-jpeg-bytes"
 
 
 def _upload(api, name="现场照片.jpg"):

@@ -142,3 +142,19 @@ def test_a_suspension_without_working_time_in_between_leaves_the_deadline_unchan
     paused, after = deadlines.resume_handle(case, at=datetime(2026, 11, 3, 13, tzinfo=TZ))
     assert (paused, after) == (timedelta(0), before)
     assert case.deadlines.get(stage=Stage.HANDLE, active=True).paused_at is None
+
+
+def test_the_extension_limits_are_the_settings_of_the_moment(world, settings):
+    settings.ZHIGUAN_CASE_MAX_EXTENSIONS = 1
+    case = world.walk(
+        world.new_case(), "submit", "dispatch", "accept", "request_extension", "approve_extension"
+    )
+    with pytest.raises(ExtensionLimit) as refused:
+        world.do(case, "request_extension", working_days=1)
+    assert refused.value.details["max_extensions"] == 1
+    settings.ZHIGUAN_CASE_MAX_EXTENSIONS = 3
+    settings.ZHIGUAN_CASE_MAX_EXTENSION_DAYS = 4
+    with pytest.raises(ExtensionLimit):
+        world.do(case, "request_extension", working_days=2)
+    case = world.do(case, "request_extension", working_days=1)
+    assert Case.objects.get(pk=case.pk).status == "extension_requested"

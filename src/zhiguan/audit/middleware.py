@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
+from zhiguan.network import client_address
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -26,7 +28,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ctx = RequestContext(
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_address(request) or None,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
             request_id=request.META.get("HTTP_X_REQUEST_ID", "")[:36] or str(uuid.uuid4()),
         )

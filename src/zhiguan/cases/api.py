@@ -2,54 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StrictInt
 
+from zhiguan import exports
 from zhiguan.cases import (
-    citizen,
-    citizen_api,
     contracts,
-    export,
     queries,
-    registration,
     reporters,
     routing,
     services,
-    stats_api,
-    supervision_api,
 )
 from zhiguan.cases.contracts import ActionIn
-from zhiguan.cases.models import Case, RoutingRule
+from zhiguan.cases.filters import CaseFilter
+from zhiguan.cases.models import Case
 from zhiguan.cases.schemas import (
+    AreaCountOut,
     AttachmentOut,
-    CallbackLinkOut,
     CaseIn,
-    CaseListFilter,
     CaseOut,
     CasePage,
     CaseRevealIn,
+    CategoryCountOut,
     DryRunIn,
     EventOut,
     RouteOut,
     RuleIn,
     RuleOut,
+    StatusCountOut,
 )
 from zhiguan.errors import InvalidInput
-from zhiguan.org.models import DataScope
-from zhiguan.org.permissions import require, restrict
+from zhiguan.org.auth import ActorRequest
+from zhiguan.org.permissions import require
 from zhiguan.org.services import mask_phone
 
 router = Router(tags=["cases"])
 # The case's version the client last saw (optimistic check): a stale one answers 409 conflict.
 StrictVersion = Annotated[StrictInt | None, Field(None, ge=1)]
-router.add_router("/supervision", supervision_api.router)
-router.add_router("/public", citizen_api.router)
-router.add_router("/stats", stats_api.router)
 
 
 def _summary(case: Case) -> dict[str, Any]:
@@ -76,7 +70,7 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
+def _case_out(request: ActorRequest, case: Case) -> dict[str, Any]:
     """The case in full; its reporters, tasks and deadlines are read once (or known in memory)."""
     queries.prefetch_detail(case)
     rule = case.routing_rule
@@ -89,7 +83,7 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
         "routing_rule_version": rule.version if rule else None,
         "routing_reason": case.routing_reason,
         "callback_result": case.callback_result,
-        "merged_into": case.merged_into.number if case.merged_into_id else None,
+        "merged_into": case.merged_into.number if case.merged_into is not None else None,
         "return_count": case.return_count,
         "rework_count": case.rework_count,
         "reopen_count": case.reopen_count,
@@ -143,7 +137,7 @@ def _case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
     response={200: CaseOut, 201: CaseOut},
     summary="Register a case (idempotent by channel + external_ref or Idempotency-Key)",
 )
-def create_case(request: HttpRequest, payload: CaseIn) -> Status:
+def create_case(request: ActorRequest, payload: CaseIn) -> Status:
     data = payload.dict()
     data["reporters"] = [dict(r) for r in data["reporters"]]
     key = request.headers.get("Idempotency-Key") or None
@@ -151,68 +145,59 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status:
         raise InvalidInput(_("The idempotency key is too long."), field="Idempotency-Key")
     actor = request.auth
     case, created = services.register(actor=actor, idempotency_key=key, **data)
-    if not (created and actor.can("case.view") and actor.scope_for("case.view") == DataScope.JURISDICTION):
-        # A narrower scope (an inspector sees only their own cases) is checked by reading it back.
-        case = queries.get_case(actor, case.number)
-    elif created:
-        # Just registered: no tasks and no deadlines yet.
-        registration.remember_related(case, tasks=[], deadlines=[])
+    case = queries.registered_view(actor, case, created=created)
     return Status(201 if created else 200, _case_out(request, case))
 
 
 @router.get("", response=CasePage, summary="Cases, newest first, keyset-paginated, with the total count")
 def list_cases(
-    request: HttpRequest,
-    filters: Query[CaseListFilter],
-    cursor: str | None = None,
+    request: ActorRequest,
+    filters: Query[CaseFilter],
+    cursor: str | None = Query(None, max_length=200),
     limit: int = 50,
-    reporter_phone: str | None = None,
+    reporter_phone: str | None = Query(None, max_length=20),
+    reporter_id_number: str | None = Query(None, max_length=18),
+    reason: str = Query("", max_length=255),
 ) -> dict:
-    """`reporter_phone` (the intake console's "this caller's earlier cases"): the newest `limit` cases
-    one of whose reporters has exactly this number, without paging; needs `case.reveal`."""
-    f = queries.CaseFilter(**filters.dict())
-    if reporter_phone is not None:
-        return _by_reporter_phone(request, f, reporter_phone, limit)
-    result = queries.page(request.auth, f, cursor=cursor, limit=limit)
+    """`reporter_phone` / `reporter_id_number` (the intake console's "this caller's earlier cases"):
+    the newest `limit` cases of that reporter, without paging; needs `case.reveal` and is audited."""
+    if reporter_phone is not None or reporter_id_number is not None:
+        items, total = reporters.search_by_reporter(
+            actor=request.auth,
+            f=filters,
+            phone=reporter_phone,
+            id_number=reporter_id_number,
+            reason=reason,
+            limit=limit,
+        )
+        return {"items": [_summary(c) for c in items], "total": total, "next_cursor": None}
+    result = queries.page(request.auth, filters, cursor=cursor, limit=limit)
     return {**result, "items": [_summary(c) for c in result["items"]]}
 
 
-def _by_reporter_phone(request: HttpRequest, f: queries.CaseFilter, phone: str, limit: int) -> dict:
-    require(request.auth, "case.reveal")
-    phone = phone.strip()
-    if not phone.replace("-", "").isdigit() or len(phone) > 20:
-        raise InvalidInput(_("Not a valid phone number."), field="reporter_phone")
-    qs = queries.filtered(request.auth, f).filter(reporters__phone=phone).distinct()
-    rows = qs.select_related("category", "lead_department").order_by("-created_at", "-id")
-    items = list(rows[: max(1, min(limit, 200))])
-    return {"items": [_summary(c) for c in items], "total": qs.count(), "next_cursor": None}
-
-
 @router.get("/export", summary="The filtered list as CSV or Excel (no personal data)")
-def export_cases(request: HttpRequest, filters: Query[CaseListFilter], format: str = "csv") -> HttpResponse:
+def export_cases(
+    request: ActorRequest, filters: Query[CaseFilter], format: Literal["csv", "xlsx"] = "csv"
+) -> HttpResponse:
     require(request.auth, "case.export")
-    f = queries.CaseFilter(**filters.dict())
-    if format == "xlsx":
-        body = export.as_xlsx(request.auth, f)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif format == "csv":
-        body, content_type = export.as_csv(request.auth, f), "text/csv; charset=utf-8"
-    else:
-        raise InvalidInput(_("Export as csv or xlsx."), field="format", allowed=["csv", "xlsx"])
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="cases.{format}"'
-    return response
+    return exports.response(
+        format,
+        filename="cases",
+        header=queries.export_header(),
+        rows=queries.export_rows(request.auth, filters),
+        sheet=_("Cases"),
+    )
 
 
 @router.post(
     "/attachments", response={201: AttachmentOut}, summary="Upload a file (bound later to a case step)"
 )
-def upload_attachment(request: HttpRequest, file: File[UploadedFile]) -> Status:
+def upload_attachment(request: ActorRequest, file: File[UploadedFile]) -> Status:
     return Status(201, services.upload_attachment(actor=request.auth, upload=file))
 
 
 @router.get("/attachments/{attachment_id}", summary="Download a file of a case you may see (404 otherwise)")
-def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download_attachment(request: ActorRequest, attachment_id: int) -> FileResponse:
     attachment = queries.get_attachment(request.auth, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -237,35 +222,32 @@ def _route_out(r: routing.Route) -> dict[str, Any]:
 
 
 @router.post("/routing/dry-run", response=RouteOut, summary="Where would this case go, and by which rule")
-def routing_dry_run(request: HttpRequest, payload: DryRunIn) -> dict:
+def routing_dry_run(request: ActorRequest, payload: DryRunIn) -> dict:
     return _route_out(routing.dry_run(actor=request.auth, **payload.dict()))
 
 
 @router.get("/routing/rules", response=list[RuleOut], summary="Current routing rules in order")
-def list_rules(request: HttpRequest, include_history: bool = False) -> object:
-    qs = restrict(request.auth, RoutingRule.objects.all(), "routing.view")
-    if not include_history:
-        qs = qs.filter(current=True)
-    return list(qs.order_by("position", "key", "version"))
+def list_rules(request: ActorRequest, include_history: bool = False) -> object:
+    return list(queries.routing_rules(request.auth, include_history=include_history))
 
 
 @router.post("/routing/rules", response={201: RuleOut})
-def create_rule(request: HttpRequest, payload: RuleIn) -> Status:
+def create_rule(request: ActorRequest, payload: RuleIn) -> Status:
     return Status(201, routing.create_rule(actor=request.auth, **payload.dict()))
 
 
 @router.put("/routing/rules/{key}", response=RuleOut, summary="Revise a rule (adds a version)")
-def revise_rule(request: HttpRequest, key: int, payload: RuleIn) -> object:
+def revise_rule(request: ActorRequest, key: int, payload: RuleIn) -> object:
     return routing.revise_rule(actor=request.auth, key=key, **payload.dict())
 
 
 @router.get("/{number}", response=CaseOut)
-def get_case(request: HttpRequest, number: str) -> dict:
+def get_case(request: ActorRequest, number: str) -> dict:
     return _case_out(request, queries.get_case(request.auth, number))
 
 
 @router.get("/{number}/timeline", response=list[EventOut])
-def timeline(request: HttpRequest, number: str) -> list[dict]:
+def timeline(request: ActorRequest, number: str) -> list[dict]:
     case = queries.get_case(request.auth, number)
     return [
         {
@@ -284,12 +266,12 @@ def timeline(request: HttpRequest, number: str) -> list[dict]:
                 for a in e.attachments.all()
             ],
         }
-        for e in case.events.prefetch_related("attachments").order_by("seq")
+        for e in queries.timeline(case)
     ]
 
 
 @router.get("/{number}/allowed-actions", response=list[str], summary="The actions this actor may perform now")
-def allowed_actions(request: HttpRequest, number: str) -> list[str]:
+def allowed_actions(request: ActorRequest, number: str) -> list[str]:
     return services.allowed_actions(actor=request.auth, case=queries.get_case(request.auth, number))
 
 
@@ -301,7 +283,7 @@ def _action_operation(action: str, contract: type[ActionIn]) -> None:
         {"__annotations__": {"expected_version": StrictVersion}, "expected_version": None},
     )
 
-    def operation(request: HttpRequest, number: str, payload: Any) -> dict:
+    def operation(request: ActorRequest, number: str, payload: Any) -> dict:
         data = payload.model_dump()
         version = data.pop("expected_version")
         case = queries.get_case(request.auth, number)
@@ -312,7 +294,7 @@ def _action_operation(action: str, contract: type[ActionIn]) -> None:
 
     operation.__name__ = f"perform_{action}"
     # Resolved here, not from the (postponed) annotation text: each action has its own body class.
-    operation.__annotations__ = {"request": HttpRequest, "number": str, "payload": body, "return": dict}
+    operation.__annotations__ = {"request": ActorRequest, "number": str, "payload": body, "return": dict}
     router.post(
         f"/{{number}}/actions/{action}",
         response=CaseOut,
@@ -327,7 +309,7 @@ for _action, _contract in contracts.INPUTS.items():
 
 
 @router.post("/{number}/actions/{action}", response=CaseOut, include_in_schema=False)
-def unknown_action(request: HttpRequest, number: str, action: str) -> dict:
+def unknown_action(request: ActorRequest, number: str, action: str) -> dict:
     """A name that is no workflow action: the same 422 `unknown_action` as the service gives."""
     queries.get_case(request.auth, number)
     raise InvalidInput(_("Unknown action."), code="unknown_action", action=action)
@@ -336,14 +318,38 @@ def unknown_action(request: HttpRequest, number: str, action: str) -> dict:
 @router.post(
     "/{number}/reporters/reveal", response=list[dict], summary="Reveal reporters' personal data (audited)"
 )
-def reveal_reporters(request: HttpRequest, number: str, payload: CaseRevealIn) -> list[dict]:
+def reveal_reporters(request: ActorRequest, number: str, payload: CaseRevealIn) -> list[dict]:
     return services.reveal_reporters(actor=request.auth, number=number, reason=payload.reason)
 
 
-@router.post(
-    "/{number}/callback-link",
-    response=CallbackLinkOut,
-    summary="The signed link token with which the reporter rates the closed case (audited)",
+# -- counts for maps and boards: the same filters as the list ----------------------------------------
+
+
+@router.get(
+    "/stats/by-grid",
+    response=list[AreaCountOut],
+    summary="Cases per grid (map colouring), list filters apply",
 )
-def callback_link(request: HttpRequest, number: str) -> dict:
-    return {"token": citizen.issue_callback_link(actor=request.auth, number=number)}
+def by_grid(request: ActorRequest, filters: Query[CaseFilter]) -> list[dict[str, Any]]:
+    return queries.counts_by_area(request.auth, filters, "grid_id")
+
+
+@router.get("/stats/by-street", response=list[AreaCountOut], summary="Cases per street, list filters apply")
+def by_street(request: ActorRequest, filters: Query[CaseFilter]) -> list[dict[str, Any]]:
+    return queries.counts_by_area(request.auth, filters, "street_id")
+
+
+@router.get("/stats/by-status", response=list[StatusCountOut], summary="Cases per status, list filters apply")
+def by_status(request: ActorRequest, filters: Query[CaseFilter]) -> list[dict[str, Any]]:
+    return queries.counts_by_status(request.auth, filters)
+
+
+@router.get(
+    "/stats/by-category",
+    response=list[CategoryCountOut],
+    summary="Cases per category, rolled up to level 1 or 2 (list filters apply)",
+)
+def by_category(
+    request: ActorRequest, filters: Query[CaseFilter], level: int = Query(1, ge=1, le=3)
+) -> list[dict[str, Any]]:
+    return queries.counts_by_category(request.auth, filters, level=level)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictFloat, StrictInt, StringConstraints
 
-from zhiguan.schemas import MAX_ID, InputSchema
+from zhiguan.schemas import Id, InputSchema
 
 # Lengths of free text on a step: a note, a reason, a department's reply.
 NOTE_MAX, REASON_MAX, REPLY_MAX = 2000, 1000, 5000
@@ -22,8 +22,8 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_M
 RequiredNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NOTE_MAX)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REASON_MAX)]
 Reply = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_MAX)]
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
-Number = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+# Strict: a number, never text; an int is a float too.
+Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
 
 
 class ActionIn(InputSchema):

@@ -1,8 +1,9 @@
 """Stage deadlines of a case (accept, handle, callback) and its warning level.
 
 All time arithmetic goes through `zhiguan.workdays`: accept in working hours, handle in working
-days, callback in working days (docs/decisions/030-cases-deadlines.md). The handling clock counts
-from dispatch (交办), stops while the case is suspended, and moves with approved extensions.
+days, callback in working days (docs/decisions/030-cases-workflow-and-deadlines.md). The handling
+clock counts from dispatch (交办), stops while the case is suspended, and moves with approved
+extensions.
 """
 
 from __future__ import annotations
@@ -22,13 +23,10 @@ from zhiguan.workdays.calendar import WorkCalendar
 from zhiguan.workdays.queries import get_calendar
 from zhiguan.workdays.services import deadline_for
 
-MAX_EXTENSIONS = getattr(settings, "ZHIGUAN_CASE_MAX_EXTENSIONS", 2)
-MAX_EXTENSION_DAYS = getattr(settings, "ZHIGUAN_CASE_MAX_EXTENSION_DAYS", 30)
-
 
 def yellow_share() -> float:
-    """Share of a stage's working time after which its warning turns yellow (default 75%)."""
-    return float(getattr(settings, "ZHIGUAN_CASE_YELLOW_SHARE", 0.75))
+    """Share of a stage's working time after which its warning turns yellow: ZHIGUAN_CASE_YELLOW_SHARE."""
+    return float(settings.ZHIGUAN_CASE_YELLOW_SHARE)
 
 
 def limits(case: Case) -> tuple[Decimal, int, int]:
@@ -47,11 +45,6 @@ def limits(case: Case) -> tuple[Decimal, int, int]:
 
 def _active(case: Case, stage: str) -> CaseDeadline | None:
     return case.deadlines.filter(stage=stage, active=True).order_by("-id").first()
-
-
-def current_due(case: Case, stage: str) -> datetime | None:
-    row = _active(case, stage)
-    return row.due_at if row is not None else None
 
 
 def _start(
@@ -114,11 +107,16 @@ def stop_all(case: Case) -> None:
 
 
 def check_extension_limit(case: Case, working_days: int) -> None:
-    """422 extension_limit past MAX_EXTENSIONS extensions or MAX_EXTENSION_DAYS working days in all."""
-    if case.extension_count + 1 > MAX_EXTENSIONS or case.extension_days + working_days > MAX_EXTENSION_DAYS:
+    """422 extension_limit past the allowed number of extensions or of extension working days in all.
+
+    The limits are `ZHIGUAN_CASE_MAX_EXTENSIONS` and `ZHIGUAN_CASE_MAX_EXTENSION_DAYS`, read at call time.
+    """
+    max_extensions = settings.ZHIGUAN_CASE_MAX_EXTENSIONS
+    max_days = settings.ZHIGUAN_CASE_MAX_EXTENSION_DAYS
+    if case.extension_count + 1 > max_extensions or case.extension_days + working_days > max_days:
         raise ExtensionLimit(
-            max_extensions=MAX_EXTENSIONS,
-            max_working_days=MAX_EXTENSION_DAYS,
+            max_extensions=max_extensions,
+            max_working_days=max_days,
             extensions_so_far=case.extension_count,
             working_days_so_far=case.extension_days,
         )

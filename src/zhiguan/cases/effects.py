@@ -61,7 +61,7 @@ def parse(action: str, payload: dict[str, Any]) -> ActionIn:
     try:
         return contracts.INPUTS[action].model_validate(payload)
     except ValidationError as exc:
-        raise invalid_input(exc.errors()) from exc
+        raise invalid_input([dict(e) for e in exc.errors()]) from exc
 
 
 def apply(*, actor: Actor, case: Case, action: str, now: datetime, data: ActionIn) -> Outcome:
@@ -78,9 +78,10 @@ def _note_only(ctx: Ctx) -> Outcome:
 
 
 def _own_task(ctx: Ctx, role: str) -> CaseTask:
-    dept_id = ctx.actor.department.pk if ctx.actor.department else None
+    dept = ctx.actor.department
+    assert dept is not None, "guarded by the workflow table (a handler of a department)"
     task = (
-        ctx.case.tasks.exclude(status=TaskStatus.CANCELLED).filter(role=role, department_id=dept_id).first()
+        ctx.case.tasks.exclude(status=TaskStatus.CANCELLED).filter(role=role, department_id=dept.pk).first()
     )
     assert task is not None, "guarded by the workflow table"
     return task
@@ -98,7 +99,9 @@ def _dispatch(ctx: Ctx) -> Outcome:
     decision = routing.decide_dispatch(
         actor=ctx.actor, case=case, lead_department_id=p.lead_department_id, co_handler_ids=p.co_handler_ids
     )
-    case.lead_department = decision.lead
+    lead = decision.lead
+    assert lead is not None, "decide_dispatch always names a lead (or raises)"
+    case.lead_department = lead
     case.routing_rule = decision.rule
     case.routing_reason = decision.reason[:255]
     case.deadline_profile = decision.profile
@@ -106,7 +109,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
     accept_due, handle_due = (accept.due_at if accept else None), handle.due_at
     CaseTask.objects.create(
         case=case,
-        department=decision.lead,
+        department=lead,
         role=TaskRole.LEAD,
         assigned_at=ctx.now,
         accept_due=accept_due,
@@ -124,7 +127,7 @@ def _dispatch(ctx: Ctx) -> Outcome:
     return Outcome(
         note=ctx.data.note,
         payload={
-            "lead_department_id": decision.lead.pk,
+            "lead_department_id": lead.pk,
             "co_handler_ids": [d.pk for d in decision.co_handlers],
             "routing_rule_id": decision.rule.pk if decision.rule else None,
             "routing_rule_version": decision.rule.version if decision.rule else None,

@@ -50,7 +50,7 @@ def lead_has_replied(actor: Actor, case: Case, role: str) -> None:
 
 def _co_task(actor: Actor, case: Case, status: str) -> None:
     dept = _dept_id(actor)
-    if not case.tasks.filter(role=TaskRole.CO, department_id=dept, status=status).exists():
+    if dept is None or not case.tasks.filter(role=TaskRole.CO, department_id=dept, status=status).exists():
         raise NotYourTask()
 
 

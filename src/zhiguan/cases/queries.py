@@ -1,12 +1,12 @@
-"""Reads of cases, always through the data scope (`restrict`): lists, filters, keyset pages, supervision."""
+"""Reads of cases, always through the data scope (`restrict`): lists, filters, keyset pages, counts, export."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -15,26 +15,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from zhiguan.cases.models import Case, CaseAttachment, CaseDeadline, CaseTask, SupervisionNotice
-from zhiguan.cases.status import OPEN_STATUSES
+from zhiguan.cases.filters import CaseFilter
+from zhiguan.cases.models import Case, CaseAttachment, CaseDeadline, CaseEvent, CaseTask, RoutingRule
+from zhiguan.cases.models.work import TaskStatus
+from zhiguan.cases.registration import remember_related
 from zhiguan.errors import InvalidInput, NotFound
+from zhiguan.org.models import DataScope
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
-
-
-@dataclass
-class CaseFilter:
-    status: list[str] | None = None
-    warning_level: str | None = None
-    department_id: int | None = None
-    category_id: int | None = None
-    street_id: int | None = None
-    community_id: int | None = None
-    grid_id: int | None = None
-    channel: str | None = None
-    request_type: str | None = None
-    created_from: date | None = None
-    created_to: date | None = None
-    q: str | None = None
 
 
 def visible_cases(actor: Actor, action: str = "case.view") -> QuerySet[Case]:
@@ -67,6 +54,11 @@ def prefetch_detail(case: Case) -> Case:
     if wanted:
         prefetch_related_objects([case], *wanted)
     return case
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    """The case's events in order, with their attachments (the case was read through the scope)."""
+    return case.events.prefetch_related("attachments").order_by("seq")
 
 
 def get_attachment(actor: Actor, attachment_id: int) -> CaseAttachment:
@@ -107,7 +99,7 @@ def filtered(actor: Actor, f: CaseFilter, action: str = "case.view") -> QuerySet
         qs = qs.filter(category_id__in=_category_subtree(f.category_id))
     if f.department_id is not None:
         tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id=f.department_id).exclude(
-            status="cancelled"
+            status=TaskStatus.CANCELLED
         )
         qs = qs.filter(Q(lead_department_id=f.department_id) | Q(Exists(tasks)))
     tz = timezone.get_current_timezone()
@@ -199,75 +191,128 @@ def attach_next_due(cases: list[Case]) -> None:
         case.next_due_at = due.get(case.pk)  # type: ignore[attr-defined]
 
 
-@dataclass
-class NoticeFilter:
-    department_id: int | None = None
-    level: str | None = None
-    open: bool | None = None
-    overdue: bool | None = None
-    case_number: str | None = None
+# -- counts for maps and boards ---------------------------------------------------------------------
+
+# Every breakdown counts the cases, and those yellow and red among them.
+COUNTS = {
+    "count": Count("id"),
+    "yellow": Count("id", filter=Q(warning_level="yellow")),
+    "red": Count("id", filter=Q(warning_level="red")),
+}
+AREA_FIELDS = ("grid_id", "street_id", "community_id")
 
 
-def notices(actor: Actor, f: NoticeFilter) -> QuerySet[SupervisionNotice]:
-    """Visible supervision notices, newest first. Open: not answered; overdue: not answered and past due."""
-    now = timezone.now()
-    qs = restrict(actor, SupervisionNotice.objects.all(), "supervision.view")
-    if f.department_id is not None:
-        qs = qs.filter(department_id=f.department_id)
-    if f.level is not None:
-        qs = qs.filter(level=f.level)
-    if f.open is not None:
-        qs = qs.filter(answered_at__isnull=f.open)
-    if f.overdue is True:
-        qs = qs.filter(answered_at__isnull=True, due_at__lt=now)
-    elif f.overdue is False:
-        qs = qs.exclude(answered_at__isnull=True, due_at__lt=now)
-    if f.case_number:
-        qs = qs.filter(cases__number=f.case_number)
-    return qs.select_related("department").prefetch_related("cases").order_by("-issued_at", "-id")
+def counts_by_area(actor: Actor, f: CaseFilter, field: str) -> list[dict[str, Any]]:
+    """Cases per grid, street or community (most first), with their yellow and red shares."""
+    from zhiguan.geo.models import Area
 
-
-def get_notice(actor: Actor, notice_id: int) -> SupervisionNotice:
-    qs = SupervisionNotice.objects.select_related("department").prefetch_related("cases")
-    return get_or_404(actor, qs, "supervision.view", pk=notice_id)
-
-
-def supervision_board(actor: Actor) -> list[dict[str, Any]]:
-    """Per lead department: open cases yellow and red, open and overdue notices (what the board shows)."""
-    require(actor, "supervision.view")
-    now = timezone.now()
-    rows: dict[int, dict[str, Any]] = {}
-
-    def row(dept_id: int, name: str) -> dict[str, Any]:
-        return rows.setdefault(
-            dept_id,
-            {
-                "department_id": dept_id,
-                "department_name": name,
-                "yellow": 0,
-                "red": 0,
-                "open_notices": 0,
-                "overdue_notices": 0,
-            },
-        )
-
-    cases = (
-        visible_cases(actor)
-        .filter(status__in=OPEN_STATUSES, warning_level__in=["yellow", "red"], lead_department__isnull=False)
-        .values("lead_department_id", "lead_department__name", "warning_level")
-        .annotate(n=Count("id"))
-    )
-    for c in cases:
-        row(c["lead_department_id"], c["lead_department__name"])[c["warning_level"]] = c["n"]
-    open_notices = (
-        restrict(actor, SupervisionNotice.objects.all(), "supervision.view")
-        .filter(answered_at__isnull=True)
-        .values("department_id", "department__name")
-        .annotate(n=Count("id"), late=Count("id", filter=Q(due_at__lt=now)))
-    )
-    for n in open_notices:
-        r = row(n["department_id"], n["department__name"])
-        r["open_notices"], r["overdue_notices"] = n["n"], n["late"]
+    if field not in AREA_FIELDS:
+        raise ValueError(field)
+    qs = filtered(actor, f).exclude(**{f"{field}__isnull": True})
+    rows = list(qs.values(field).annotate(**COUNTS).order_by())
+    names = Area.objects.in_bulk([r[field] for r in rows])
     return sorted(
-        rows.values(), key=lambda r: (-r["red"], -r["overdue_notices"], -r["yellow"], r["department_name"])
+        (
+            {"area_id": r[field], "code": names[r[field]].code, "name": names[r[field]].name, **r}
+            for r in rows
+            if r[field] in names
+        ),
+        key=lambda r: (-r["count"], r["code"]),
     )
+
+
+def counts_by_status(actor: Actor, f: CaseFilter) -> list[dict[str, Any]]:
+    rows = filtered(actor, f).values("status").annotate(count=Count("id")).order_by("status")
+    return [{"status": r["status"], "count": r["count"]} for r in rows]
+
+
+def counts_by_category(actor: Actor, f: CaseFilter, *, level: int) -> list[dict[str, Any]]:
+    """Cases per category rolled up to `level` (a case filed on a coarser category counts at that one)."""
+    from zhiguan.taxonomy.models import Category
+
+    rows: Any = filtered(actor, f).values("category_id").annotate(**COUNTS)
+    tree = {
+        c["id"]: c
+        for c in Category.objects.filter(jurisdiction_id=actor.jurisdiction.pk).values(
+            "id", "parent_id", "level", "name"
+        )
+    }
+    totals: dict[int, dict[str, Any]] = {}
+    for row in rows.order_by():
+        node = tree.get(row["category_id"])
+        while node is not None and node["level"] > level and node["parent_id"] in tree:
+            node = tree[node["parent_id"]]
+        if node is None:
+            continue
+        total = totals.setdefault(
+            node["id"], {"category_id": node["id"], "name": node["name"], "count": 0, "yellow": 0, "red": 0}
+        )
+        for key in ("count", "yellow", "red"):
+            total[key] += row[key]
+    return sorted(totals.values(), key=lambda t: (-t["count"], t["name"]))
+
+
+# -- export -----------------------------------------------------------------------------------------
+
+EXPORT_MAX_ROWS = 50_000
+
+
+def export_header() -> list[str]:
+    return [
+        _("Number"),
+        _("Registered at"),
+        _("Request type"),
+        _("Channel"),
+        _("Category"),
+        _("Status"),
+        _("Warning"),
+        _("Urgency"),
+        _("Lead department"),
+        _("Street"),
+        _("Grid"),
+        _("Address"),
+        _("Description"),
+    ]
+
+
+def export_rows(actor: Actor, f: CaseFilter) -> Iterator[list[Any]]:
+    """The filtered list for export (`case.export` scope), newest first. No reporter data, ever."""
+    qs = filtered(actor, f, "case.export").select_related("category", "lead_department", "street", "grid")
+    case: Case
+    for case in qs.order_by("-created_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+        yield [
+            case.number,
+            timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
+            str(case.get_request_type_display()),
+            str(case.get_channel_display()),
+            str(case.category),
+            str(case.get_status_display()),
+            str(case.get_warning_level_display()),
+            str(case.get_urgency_display()),
+            case.lead_department.name if case.lead_department else "",
+            case.street.name if case.street else "",
+            case.grid.name if case.grid else "",
+            case.address,
+            case.description,
+        ]
+
+
+# -- what a registration answers, routing rules ------------------------------------------------------
+
+
+def registered_view(actor: Actor, case: Case, *, created: bool) -> Case:
+    """The case as its registering actor may see it: read back when their scope is narrower than the
+    whole jurisdiction (an inspector sees only their own cases: 404 otherwise)."""
+    if created and actor.can("case.view") and actor.scope_for("case.view") == DataScope.JURISDICTION:
+        # Just registered and visible by scope: no tasks and no deadlines yet, nothing to read back.
+        remember_related(case, tasks=[], deadlines=[])
+        return case
+    return get_case(actor, case.number)
+
+
+def routing_rules(actor: Actor, *, include_history: bool = False) -> QuerySet[RoutingRule]:
+    """The routing rules in the order they are tried (with their earlier versions when asked)."""
+    qs = restrict(actor, RoutingRule.objects.all(), "routing.view")
+    if not include_history:
+        qs = qs.filter(current=True)
+    return qs.order_by("position", "key", "version")

@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from zhiguan.cases.models import Case, CaseCounter, CaseIdempotencyKey
+from zhiguan.cases.models import Case, CaseAttachment, CaseCounter, CaseIdempotencyKey
 from zhiguan.errors import InvalidInput
 from zhiguan.geo.services import Location
 from zhiguan.org.models import phone_validator
@@ -39,15 +41,48 @@ def next_number(jurisdiction_id: int, code: str, day: date) -> str:
     return f"{code}-{day:%Y%m%d}-{row[0]:05d}"
 
 
-def existing(actor: Actor, channel: str, external_ref: str, idempotency_key: str | None) -> Case | None:
+def key_owner(actor: Actor) -> str:
+    """Whose Idempotency-Key it is: a key is scoped to the person or client that sent it."""
+    if actor.user is not None:
+        return f"user:{actor.user.pk}"
+    if actor.client is not None:
+        return f"client:{actor.client.pk}"
+    return str(actor.kind)
+
+
+def request_hash(fields: dict[str, Any]) -> str:
+    """A digest of what a registration asked for; attachments by their content, so that a retry that
+    uploads the same photo again is the same request."""
+    data = dict(fields)
+    ids = data.pop("attachment_ids", None) or []
+    data["attachments"] = (
+        sorted(CaseAttachment.objects.filter(pk__in=ids).values_list("sha256", flat=True)) if ids else []
+    )
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def existing(
+    actor: Actor, channel: str, external_ref: str, idempotency_key: str | None, body_hash: str = ""
+) -> Case | None:
+    """The case this registration repeats: by the sender's own Idempotency-Key (422
+    `idempotency_key_reused` when the key came with a different request), else by channel reference."""
     jid = actor.jurisdiction.pk
     if idempotency_key:
         hit = (
-            CaseIdempotencyKey.objects.filter(jurisdiction_id=jid, key=idempotency_key)
+            CaseIdempotencyKey.objects.filter(
+                jurisdiction_id=jid, owner=key_owner(actor), key=idempotency_key
+            )
             .select_related("case")
             .first()
         )
         if hit is not None:
+            if hit.body_hash and body_hash and hit.body_hash != body_hash:
+                raise InvalidInput(
+                    _("This idempotency key was used for a different request."),
+                    code="idempotency_key_reused",
+                    field="Idempotency-Key",
+                )
             return hit.case
     if external_ref:
         # Unordered; answered by the plain (jurisdiction, channel, external_ref) index. The partial
@@ -108,7 +143,13 @@ def apply_location(case: Case, location: Location) -> None:
         setattr(case, name, cell)
 
 
-def remember_key(actor: Actor, case: Case, idempotency_key: str | None) -> None:
-    """Store the client's Idempotency-Key with the case it registered (same transaction)."""
+def remember_key(actor: Actor, case: Case, idempotency_key: str | None, body_hash: str) -> None:
+    """Store the sender's Idempotency-Key and the request's digest with the case (same transaction)."""
     if idempotency_key:
-        CaseIdempotencyKey.objects.create(jurisdiction=actor.jurisdiction, key=idempotency_key, case=case)
+        CaseIdempotencyKey.objects.create(
+            jurisdiction=actor.jurisdiction,
+            owner=key_owner(actor),
+            key=idempotency_key,
+            body_hash=body_hash,
+            case=case,
+        )

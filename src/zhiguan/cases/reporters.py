@@ -1,4 +1,4 @@
-"""Reporters' personal data: masked in every view, revealed only with a reason (audited)."""
+"""Reporters' personal data: masked in every view; revealed, or searched for, only with an audit record."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
+from zhiguan.cases import queries
+from zhiguan.cases.filters import CaseFilter
 from zhiguan.cases.models import Case
 from zhiguan.errors import InvalidInput
 from zhiguan.org.permissions import Actor, get_or_404, require
@@ -35,3 +37,43 @@ def reveal_reporters(*, actor: Actor, number: str, reason: str) -> list[dict[str
         note=reason.strip(),
     )
     return people
+
+
+def search_by_reporter(
+    *,
+    actor: Actor,
+    f: CaseFilter,
+    phone: str | None = None,
+    id_number: str | None = None,
+    reason: str = "",
+    limit: int = 50,
+) -> tuple[list[Case], int]:
+    """The newest `limit` cases (and their count) one of whose reporters has exactly this phone or ID
+    number, within the filter and the actor's scope. Needs `case.reveal`; every search is audited like
+    a reveal (who searched for whom, and why when given), whether or not it finds anything."""
+    require(actor, "case.reveal")
+    qs = queries.filtered(actor, f)
+    searched: dict[str, str] = {}
+    if phone is not None:
+        phone = phone.strip()
+        if not phone.replace("-", "").isdigit() or len(phone) > 20:
+            raise InvalidInput(_("Not a valid phone number."), field="reporter_phone")
+        qs, searched["phone"] = qs.filter(reporters__phone=phone), phone
+    if id_number is not None:
+        id_number = id_number.strip().upper()
+        if len(id_number) != 18 or not id_number[:17].isdigit():
+            raise InvalidInput(_("A resident ID number has 18 characters."), field="reporter_id_number")
+        qs, searched["id_number"] = qs.filter(reporters__id_number=id_number), id_number
+    if not searched:
+        raise InvalidInput(_("Give a phone number or an ID number."), field="reporter_phone")
+    qs = qs.distinct()
+    rows = qs.select_related("category", "lead_department").order_by("-created_at", "-id")
+    items = list(rows[: max(1, min(limit, 200))])
+    total = qs.count()
+    audit.record(
+        actor=actor,
+        action="case.reporter_searched",
+        after={**searched, "found": total},
+        note=reason.strip()[:255],
+    )
+    return items, total

@@ -131,9 +131,11 @@ def route(case: Case, *, at: datetime | None = None) -> Route:
 
 
 def _leading_department(actor: Actor, dept_id: Any, field_name: str) -> Department:
-    dept = Department.objects.filter(
-        pk=dept_id if isinstance(dept_id, int) else None, jurisdiction_id=actor.jurisdiction.pk
-    ).first()
+    dept = (
+        Department.objects.filter(pk=dept_id, jurisdiction_id=actor.jurisdiction.pk).first()
+        if isinstance(dept_id, int) and not isinstance(dept_id, bool)
+        else None
+    )
     if dept is None or not dept.can_lead:
         raise InvalidInput(_("Choose an active bureau or street office."), field=field_name)
     return dept

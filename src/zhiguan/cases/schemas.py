@@ -1,28 +1,32 @@
-from datetime import date, datetime, time
-from typing import Any
+from datetime import datetime, time
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from zhiguan.schemas import Clock, Code, Id, InputSchema, Moment
 
-class ReporterIn(Schema):
+DESCRIPTION_MAX = 5000
+
+
+class ReporterIn(InputSchema):
     name: str = Field(min_length=1, max_length=64)
     phone: str = Field("", max_length=20)
     id_number: str = Field("", max_length=18)
 
 
-class CaseIn(Schema):
-    request_type: str
-    channel: str
-    category_id: int
-    description: str = Field(min_length=1, max_length=5000)
+class CaseIn(InputSchema):
+    request_type: Code
+    channel: Code
+    category_id: Id
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
     reporters: list[ReporterIn] = Field(min_length=1, max_length=20)
     lng: float | None = None
     lat: float | None = None
-    crs: str = "wgs84"
+    crs: Code = "wgs84"
     address: str = Field("", max_length=255)
     external_ref: str = Field("", max_length=64)
-    urgency: str = "normal"
-    attachment_ids: list[int] = []
+    urgency: Code = "normal"
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
 class ReporterOut(Schema):
@@ -131,7 +135,7 @@ class EventOut(Schema):
     attachments: list[EventAttachmentOut]
 
 
-class CaseRevealIn(Schema):
+class CaseRevealIn(InputSchema):
     reason: str = Field(min_length=1, max_length=255)
 
 
@@ -143,31 +147,38 @@ class AttachmentOut(Schema):
     sha256: str
 
 
-class CaseListFilter(Schema):
-    status: list[str] | None = None
-    warning_level: str | None = None
-    department_id: int | None = None
-    category_id: int | None = None
-    street_id: int | None = None
-    community_id: int | None = None
-    grid_id: int | None = None
-    channel: str | None = None
-    request_type: str | None = None
-    created_from: date | None = None
-    created_to: date | None = None
-    q: str | None = Field(None, max_length=100)
+class AreaCountOut(Schema):
+    area_id: int
+    code: str
+    name: str
+    count: int
+    yellow: int
+    red: int
 
 
-class DryRunIn(Schema):
+class StatusCountOut(Schema):
+    status: str
+    count: int
+
+
+class CategoryCountOut(Schema):
     category_id: int
-    request_type: str = "complaint"
-    channel: str = "hotline"
-    urgency: str = "normal"
-    description: str = ""
+    name: str
+    count: int
+    yellow: int
+    red: int
+
+
+class DryRunIn(InputSchema):
+    category_id: Id
+    request_type: Code = "complaint"
+    channel: Code = "hotline"
+    urgency: Code = "normal"
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     lng: float | None = None
     lat: float | None = None
-    crs: str = "wgs84"
-    at: datetime | None = None
+    crs: Code = "wgs84"
+    at: Moment | None = None
 
 
 class RouteOut(Schema):
@@ -180,23 +191,23 @@ class RouteOut(Schema):
     reason: str
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     name: str = Field(min_length=1, max_length=128)
     position: int = 100
-    category_id: int | None = None
-    area_id: int | None = None
-    request_types: list[str] = []
-    channels: list[str] = []
-    urgencies: list[str] = []
-    keywords: list[str] = []
+    category_id: Id | None = None
+    area_id: Id | None = None
+    request_types: list[Code] = Field(default_factory=list, max_length=20)
+    channels: list[Code] = Field(default_factory=list, max_length=20)
+    urgencies: list[Code] = Field(default_factory=list, max_length=20)
+    keywords: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=100)
     polygon: dict[str, Any] | None = None
-    day_kind: str = ""
-    office_time: str = ""
-    time_from: time | None = None
-    time_to: time | None = None
-    lead_department_id: int
-    co_handler_ids: list[int] = []
-    deadline_profile_id: int | None = None
+    day_kind: str = Field("", max_length=12)
+    office_time: str = Field("", max_length=4)
+    time_from: Clock | None = None
+    time_to: Clock | None = None
+    lead_department_id: Id
+    co_handler_ids: list[Id] = Field(default_factory=list, max_length=20)
+    deadline_profile_id: Id | None = None
     retired: bool = False
 
 
@@ -222,92 +233,3 @@ class RuleOut(Schema):
     lead_department_id: int
     co_handler_ids: list[int]
     deadline_profile_id: int | None
-
-
-class NoticeIn(Schema):
-    department_id: int
-    case_numbers: list[str] = Field(min_length=1, max_length=100)
-    level: str
-    text: str = Field(min_length=1, max_length=2000)
-    due_at: datetime | None = None
-    working_days: int | None = None
-
-
-class NoticeAnswerIn(Schema):
-    text: str = Field(min_length=1, max_length=2000)
-
-
-class NoticeOut(Schema):
-    id: int
-    department_id: int
-    department_name: str
-    case_numbers: list[str]
-    level: str
-    text: str
-    issued_by: str
-    issued_at: datetime
-    due_at: datetime
-    due_explanation: str
-    answer: str
-    answered_at: datetime | None
-    answered_late: bool
-    overdue: bool
-
-
-class NoticeFilterIn(Schema):
-    department_id: int | None = None
-    level: str | None = None
-    open: bool | None = None
-    overdue: bool | None = None
-    case_number: str | None = Field(None, max_length=32)
-
-
-class BoardRowOut(Schema):
-    department_id: int
-    department_name: str
-    yellow: int
-    red: int
-    open_notices: int
-    overdue_notices: int
-
-
-class FollowIn(Schema):
-    number: str = Field(min_length=1, max_length=32)
-    phone_last4: str = Field(pattern=r"^\d{4}$")
-
-
-class PublicStepOut(Schema):
-    at: datetime
-    action: str
-    status: str
-
-
-class PublicCaseOut(Schema):
-    number: str
-    status: str
-    request_type: str
-    category_name: str
-    created_at: datetime
-    closed_at: datetime | None
-    timeline: list[PublicStepOut]
-    reply: str
-    callback_result: str
-    can_rate: bool
-
-
-class RatingIn(Schema):
-    result: str
-    comment: str = Field("", max_length=500)
-    number: str | None = Field(None, max_length=32)
-    phone_last4: str | None = Field(None, pattern=r"^\d{4}$")
-    token: str | None = Field(None, max_length=512)
-
-
-class RatingOut(Schema):
-    number: str
-    status: str
-    callback_result: str
-
-
-class CallbackLinkOut(Schema):
-    token: str

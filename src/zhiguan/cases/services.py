@@ -4,7 +4,8 @@
 - `perform`: one workflow action (lock, check the table, apply, append the event, audit).
 - `annotate` / `annotate_many`: a timeline event and its audit record without a status change
   (escalations, supervision notices, duplicate links, classification corrections, alarms).
-- `upload_attachment`, `reveal_reporters`: files for a later step, and the audited reveal.
+- `upload_attachment` (checked by content) and `discard_on_error` (a failed registration leaves no
+  file behind), `reveal_reporters`: files for a later step, and the audited reveal.
 
 Nothing else creates a `CaseEvent`. After each commit `events.case_changed` is sent with ids only.
 The effect of each action lives in `effects.py`, deadlines in `deadlines.py`.
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
 from zhiguan.cases import deadlines, effects, registration, tasks, workflow
-from zhiguan.cases.attachments import upload_attachment
+from zhiguan.cases.attachments import IMAGE_TYPES, discard_on_error, upload_attachment
 from zhiguan.cases.errors import InvalidTransition
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
 from zhiguan.cases.reporters import reveal_reporters
@@ -33,10 +34,12 @@ from zhiguan.org.permissions import Actor, ActorKind, get_or_404, require, restr
 from zhiguan.taxonomy.models import Category
 
 __all__ = [
+    "IMAGE_TYPES",
     "Annotation",
     "allowed_actions",
     "annotate",
     "annotate_many",
+    "discard_on_error",
     "perform",
     "register",
     "reveal_reporters",
@@ -66,13 +69,32 @@ def register(
 ) -> tuple[Case, bool]:
     """Register a case; returns (case, created).
 
-    The same channel + external reference, or the same idempotency key, returns the first case
-    (created False) and changes nothing. Bad input (unknown category, point outside the
+    The same channel + external reference, or the same sender's idempotency key with the same
+    request, returns the first case (created False) and changes nothing; the same key with a
+    different request is refused (422 `idempotency_key_reused`). Bad input (unknown category, point outside the
     jurisdiction, bad reporter) raises before anything is written.
     """
     require(actor, "case.create")
     external_ref = external_ref.strip()
-    found = registration.existing(actor, channel, external_ref, idempotency_key)
+    body_hash = ""
+    if idempotency_key:
+        body_hash = registration.request_hash(
+            {
+                "request_type": request_type,
+                "channel": channel,
+                "category_id": category_id,
+                "description": description,
+                "reporters": reporters,
+                "lng": lng,
+                "lat": lat,
+                "crs": crs,
+                "address": address,
+                "external_ref": external_ref,
+                "urgency": urgency,
+                "attachment_ids": attachment_ids,
+            }
+        )
+    found = registration.existing(actor, channel, external_ref, idempotency_key, body_hash)
     if found is not None:
         return found, False
     registration.check_choice(request_type, RequestType, "request_type")
@@ -110,9 +132,9 @@ def register(
         registration.apply_location(case, location)
     try:
         with transaction.atomic():
-            _save_registration(actor, case, people, attachment_ids or [], idempotency_key)
+            _save_registration(actor, case, people, attachment_ids or [], idempotency_key, body_hash)
     except IntegrityError:
-        found = registration.existing(actor, channel, external_ref, idempotency_key)
+        found = registration.existing(actor, channel, external_ref, idempotency_key, body_hash)
         if found is None:
             raise
         return found, False
@@ -125,12 +147,13 @@ def _save_registration(
     people: list[dict[str, str]],
     attachment_ids: list[int],
     idempotency_key: str | None,
+    body_hash: str,
 ) -> None:
     case.save()
     reporters = CaseReporter.objects.bulk_create([CaseReporter(case=case, **p) for p in people])
     # Reporters never change after registration: the API answers from memory, not by reading them back.
     registration.remember_related(case, reporters=reporters)
-    registration.remember_key(actor, case, idempotency_key)
+    registration.remember_key(actor, case, idempotency_key, body_hash)
     event = _append_event(
         actor=actor,
         case=case,
@@ -290,6 +313,11 @@ class Annotation:
     role: str = ""
 
 
+def _audit_action(action: str) -> str:
+    # Audit names are past-tense facts ("case.escalated"); the timeline keeps the verb.
+    return f"case.{workflow.ANNOTATIONS[action]}"
+
+
 def _check_annotation(action: str) -> None:
     if action not in workflow.ANNOTATIONS:
         # A programming error, not bad input: annotations are named in `workflow.ANNOTATIONS`.
@@ -306,7 +334,7 @@ def annotate(
     role: str = "",
     attachment_ids: list[int] | None = None,
 ) -> CaseEvent:
-    """Append a timeline event and its audit record (`case.<action>`) to a case, leaving its status.
+    """Append a timeline event and its audit record to a case, leaving its status.
 
     The case row is locked for the append (waiting, not refusing: an annotation never loses to a
     concurrent move); its version is unchanged, so nobody's open form goes stale. The caller's
@@ -332,7 +360,7 @@ def annotate(
         )
         audit.record(
             actor=actor,
-            action=f"case.{action}",
+            action=_audit_action(action),
             target=case,
             after={"event": event.seq, **event.payload},
             note=note[:255],
@@ -369,7 +397,7 @@ def annotate_many(annotations: list[Annotation]) -> list[CaseEvent]:
         records.append(
             audit.build(
                 actor=a.actor,
-                action=f"case.{a.action}",
+                action=_audit_action(a.action),
                 target=cases[a.case_id],
                 after={"event": event.seq, **event.payload},
                 note=a.note[:255],

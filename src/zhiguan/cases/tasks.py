@@ -1,7 +1,7 @@
 """Background work on cases: the warning sweep (scheduled here) and the after-commit notification.
 
-Other apps schedule their own periodic work from their own `tasks.py` (supervision: escalation
-and overdue notices); the embedded scheduler (`zhiguan.periodic`) runs the same schedule.
+Other apps schedule their own periodic work from their own `tasks.py` (`supervision.tasks.sweep`:
+escalation and overdue notices); the embedded scheduler (`zhiguan.periodic`) runs the same schedule.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zhiguan.cases import deadlines, events
+from zhiguan.cases import attachments, deadlines, events
 from zhiguan.cases.models import Case, CaseDeadline, CaseTask, WarningLevel
 from zhiguan.cases.models.work import TaskStatus
 from zhiguan.cases.status import OPEN_STATUSES, Status
@@ -100,4 +100,15 @@ app.add_periodic_task(
     settings.ZHIGUAN_CASE_SWEEP_SECONDS,
     app.signature("cases.sweep_warning_levels"),
     name="cases-sweep-warnings",
+)
+
+
+@app.task(name="cases.purge_unbound_uploads")
+def purge_unbound_uploads() -> int:
+    """Uploads never bound to a case, and orphaned files, removed after a day."""
+    return attachments.purge_unbound()
+
+
+app.add_periodic_task(
+    3600.0, app.signature("cases.purge_unbound_uploads"), name="cases-purge-unbound-uploads"
 )

@@ -25,9 +25,15 @@ S = Status
 OPERATOR, DISPATCHER, SUPERVISOR = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR
 HANDLER, INSPECTOR, CITIZEN = Role.HANDLER, Role.INSPECTOR, Role.CITIZEN
 
-# Timeline events that record something about a case without moving it (`services.annotate`):
-# never in the table, never a status change. Other apps add theirs here by name, not by import.
-ANNOTATIONS = frozenset({"escalate", "supervise", "supervision_answer", "supervision_overdue"})
+# Timeline events that record something about a case without moving it (`services.annotate`),
+# each with the name of its audit record (`case.<name>`): never in the table, never a status
+# change. Other apps add theirs here by name, not by import.
+ANNOTATIONS: dict[str, str] = {
+    "escalate": "escalated",
+    "supervise": "supervised",
+    "supervision_answer": "supervision_answered",
+    "supervision_overdue": "supervision_overdue",
+}
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).
 Guard = Callable[["Actor", "Case", str], None]

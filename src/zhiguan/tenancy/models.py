@@ -28,12 +28,6 @@ class Jurisdiction(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class TenantQuerySet(models.QuerySet):
-    def in_jurisdiction(self, jurisdiction: Jurisdiction | int) -> TenantQuerySet:
-        jid = jurisdiction if isinstance(jurisdiction, int) else jurisdiction.pk
-        return self.filter(jurisdiction_id=jid)
-
-
 class TenantModel(models.Model):
     """Base of every domain record: it belongs to exactly one jurisdiction.
 
@@ -43,8 +37,6 @@ class TenantModel(models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("jurisdiction")
     )
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -56,7 +56,7 @@ class WarningLevel(models.TextChoices):
     RED = "red", _("Overdue")
 
 
-class Case(TenantModel, Located):
+class Case(TenantModel, Located):  # type: ignore[django-manager-missing]
     """A case (案卷): one request worked from registration to callback. Changed only by `services.perform`."""
 
     number = models.CharField(_("number"), max_length=32, unique=True)
@@ -238,13 +238,19 @@ class CaseCounter(TenantModel):
 
 
 class CaseIdempotencyKey(TenantModel):
-    """An `Idempotency-Key` a client sent with a create; the same key returns the same case."""
+    """An `Idempotency-Key` sent with a registration: the same sender's key with the same request
+    returns the same case. Keys belong to their sender (`owner`: "user:<id>" or "client:<id>"), so
+    nobody learns another's case through a shared key; `body_hash` tells a retry from a reuse."""
 
+    owner = models.CharField(max_length=64, default="")
     key = models.CharField(max_length=128)
+    body_hash = models.CharField(max_length=64, blank=True, default="")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "key"], name="case_idempotency_key_unique")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "owner", "key"], name="case_idempotency_owner_key_unique"
+            )
         ]

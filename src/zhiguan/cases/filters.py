@@ -1,0 +1,26 @@
+"""The case list's filters: one definition for the list, the export, the counts and the queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Field
+
+from zhiguan.schemas import Code, ParamsSchema
+
+
+class CaseFilter(ParamsSchema):
+    """Which cases: every field narrows the list (a category matches its descendants too)."""
+
+    status: list[Code] | None = Field(None, max_length=30)
+    warning_level: Code | None = None
+    department_id: int | None = None
+    category_id: int | None = None
+    street_id: int | None = None
+    community_id: int | None = None
+    grid_id: int | None = None
+    channel: Code | None = None
+    request_type: Code | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str | None = Field(None, max_length=100)
