@@ -8,18 +8,11 @@ from tests.conftest import assert_error
 from zhiguan.cases.models import Case, CaseEvent
 
 from .conftest import INSIDE
+from .test_visibility_and_safety import _body as registration_body
 
 
 def _body(world, **overrides):
-    return {
-        "request_type": "complaint",
-        "channel": "hotline",
-        "category_id": world.category.pk,
-        "description": "路灯不亮",
-        "reporters": [{"name": "赵六", "phone": "13700002222"}],
-        "lng": INSIDE[0],
-        "lat": INSIDE[1],
-    } | overrides
+    return registration_body(world, channel="hotline", lng=INSIDE[0], lat=INSIDE[1], **overrides)
 
 
 def test_the_same_key_with_a_different_request_is_refused_and_changes_nothing(world):
