@@ -380,7 +380,8 @@ def annotate_many(annotations: list[Annotation]) -> list[CaseEvent]:
     for a in annotations:
         _check_annotation(a.action)
     case_ids = {a.case_id for a in annotations}
-    cases = Case.objects.in_bulk(case_ids)
+    # Only what the events and audit records name: the batch may hold hundreds of cases.
+    cases = Case.objects.only("id", "number", "status", "jurisdiction_id").in_bulk(case_ids)
     last_seq = dict(
         CaseEvent.objects.filter(case_id__in=case_ids)
         .values("case_id")
@@ -404,9 +405,10 @@ def annotate_many(annotations: list[Annotation]) -> list[CaseEvent]:
             )
         )
     audit.record_many(records)
-    # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35 (both supported).
-    for a, event in zip(annotations, events, strict=True):
-        _notify_on_commit(a.case_id, event.pk, a.action)
+    # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35 (both supported). One
+    # message for the batch: a sweep may escalate tens of thousands of stages at once.
+    changes = [(a.case_id, event.pk, a.action) for a, event in zip(annotations, events, strict=True)]
+    transaction.on_commit(lambda: tasks.cases_changed.delay(changes))
     return events
 
 

@@ -29,6 +29,13 @@ def case_changed(case_id: int, event_id: int, action: str) -> None:
     events.notify_case_changed(case_id=case_id, event_id=event_id, action=action)
 
 
+@app.task(name="cases.cases_changed")
+def cases_changed(changes: list[tuple[int, int, str]]) -> None:
+    """The same for a batch (a sweep's escalations): one message, each event told in order."""
+    for case_id, event_id, action in changes:
+        events.notify_case_changed(case_id=case_id, event_id=event_id, action=action)
+
+
 def _sweep_batch(after_id: int, batch_size: int) -> tuple[int, int, int]:
     """One batch in its own transaction: (rows seen, rows changed, last id).
 
