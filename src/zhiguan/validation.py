@@ -46,7 +46,7 @@ def _message(err: dict[str, Any]) -> str:
         return _("Choose one of the allowed values.")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return _("The number is out of range.")
-    if kind.startswith(("datetime", "date", "time")) or kind == "timezone_aware":
+    if kind.startswith(("datetime", "date", "time")):
         return _("Not a valid date or time.")
     if kind == "string_pattern_mismatch":
         return _("The format is not valid.")

@@ -103,6 +103,11 @@ def check_choice(value: str, choices: Any, field: str) -> str:
     return value
 
 
+def is_id_number(value: str) -> bool:
+    """The shape of a resident ID number: 18 characters, the first 17 digits (the last may be X)."""
+    return len(value) == 18 and value[:17].isdigit()
+
+
 def clean_reporters(reporters: list[dict[str, str]]) -> list[dict[str, str]]:
     if not reporters:
         raise InvalidInput(_("A case needs at least one reporter."), field="reporters")
@@ -116,7 +121,7 @@ def clean_reporters(reporters: list[dict[str, str]]) -> list[dict[str, str]]:
                 phone_validator(phone)
             except Exception as exc:
                 raise InvalidInput(_("Not a valid phone number."), field=f"reporters.{i}.phone") from exc
-        if id_number and (len(id_number) != 18 or not id_number[:17].isdigit()):
+        if id_number and not is_id_number(id_number):
             raise InvalidInput(_("A resident ID number has 18 characters."), field=f"reporters.{i}.id_number")
         out.append({"name": name, "phone": phone, "id_number": id_number.upper()})
     return out

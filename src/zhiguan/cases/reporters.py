@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
-from zhiguan.cases import queries
+from zhiguan.cases import queries, registration
 from zhiguan.cases.filters import CaseFilter
 from zhiguan.cases.models import Case
 from zhiguan.errors import InvalidInput
@@ -61,7 +61,7 @@ def search_by_reporter(
         qs, searched["phone"] = qs.filter(reporters__phone=phone), phone
     if id_number is not None:
         id_number = id_number.strip().upper()
-        if len(id_number) != 18 or not id_number[:17].isdigit():
+        if not registration.is_id_number(id_number):
             raise InvalidInput(_("A resident ID number has 18 characters."), field="reporter_id_number")
         qs, searched["id_number"] = qs.filter(reporters__id_number=id_number), id_number
     if not searched:
