@@ -122,6 +122,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": "",
         "ZHIGUAN_TASKS_IN_PROCESS": "true",
         "ZHIGUAN_WEB_WORKERS": "2",
+        # Two dozen log-ins from one address in a couple of minutes is the test run, not an
+        # attack; the limits themselves are tested in tests/test_rate_limits.py.
+        "ZHIGUAN_LOGIN_RATE": "1000/m",
+        "ZHIGUAN_CITIZEN_RATE": "1000/m",
     }
     env.pop("ZHIGUAN_REDIS_URL", None)
     _demo_database(var, env)
@@ -135,6 +139,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS.append(var / "server.log")
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -188,6 +193,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 
 _FAILED = pytest.StashKey[bool]()
+SERVER_LOGS: list[Path] = []
+
+
+def _server_log_tail(lines: int = 40) -> str:
+    if not SERVER_LOGS or not SERVER_LOGS[-1].is_file():
+        return ""
+    return "\n".join(SERVER_LOGS[-1].read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture
@@ -201,6 +213,9 @@ def browser(chrome: Any, server: str, request: pytest.FixtureRequest) -> Iterato
     if request.node.stash.get(_FAILED, False):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         chrome.save_screenshot(str(SCREENSHOTS / f"{request.node.name}.png"))
+        # CI keeps only the output: say what the page and the server showed at the failure.
+        print(f"page at failure: {chrome.current_url}\n{chrome.find_element('tag name', 'body').text[:800]}")
+        print(f"server log (last lines):\n{_server_log_tail()}")
 
 
 def api_session(server: str, username: str) -> urllib.request.OpenerDirector:

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.conftest import DEMO_PASSWORD
 
-TIMEOUT = 15
+TIMEOUT = 25
 
 
 def wait(driver: Any, timeout: float = TIMEOUT) -> WebDriverWait:
