@@ -34,3 +34,26 @@ def png_declaring(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 16)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def jpeg_with_gps(lng: float, lat: float, size: tuple[int, int] = (8, 6)) -> bytes:
+    """A real JPEG whose EXIF GPS block says where it was taken, as a phone camera writes it
+    (degrees, minutes, seconds as rationals; N/S and E/W in the reference tags)."""
+    from PIL import ExifTags
+
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        degrees = int(value)
+        minutes = int((value - degrees) * 60)
+        seconds = round((value - degrees - minutes / 60) * 3600, 4)
+        return (float(degrees), float(minutes), seconds)
+
+    exif = Image.Exif()
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N" if lat >= 0 else "S"
+    gps[ExifTags.GPS.GPSLatitude] = dms(lat)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E" if lng >= 0 else "W"
+    gps[ExifTags.GPS.GPSLongitude] = dms(lng)
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 140, 200)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()

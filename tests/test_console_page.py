@@ -16,13 +16,21 @@ def built(tmp_path: Path, settings, db) -> Path:
         '<html><head><!--zhiguan-config--></head><body><div id="app"></div></body></html>',
         encoding="utf-8",
     )
+    (tmp_path / "citizen.html").write_text(
+        '<html><head><title>citizen</title><!--zhiguan-config--></head><body><div id="app"></div></body></html>',
+        encoding="utf-8",
+    )
     settings.ZHIGUAN_WEB_DIST = tmp_path
     settings.ZHIGUAN_MAP_TILE_URL = "http://tiles.intranet/{z}/{x}/{y}.png?a=</script>"
     views._cache.clear()
     return tmp_path
 
 
-@pytest.mark.parametrize("path", ["/", "/console", "/console/", "/console/map", "/console/people/7"])
+CONSOLE_PATHS = ["/console", "/console/", "/console/map", "/console/people/7"]
+CITIZEN_PATHS = ["/", "/follow", "/follow/", "/follow/ZG20260101000001", "/rate"]
+
+
+@pytest.mark.parametrize("path", CONSOLE_PATHS + CITIZEN_PATHS)
 def test_console_routes_serve_the_built_page_with_its_settings(
     client: Client, built: Path, path: str
 ) -> None:
@@ -30,6 +38,8 @@ def test_console_routes_serve_the_built_page_with_its_settings(
     assert response.status_code == 200
     html = response.content.decode()
     assert '<div id="app">' in html
+    # The citizen's paths get the portal's own page (its small bundle), the console's the console.
+    assert ("<title>citizen</title>" in html) == (path in CITIZEN_PATHS)
     # The settings arrive as an inert JSON data block (the policy runs no inline script).
     assert '<script type="application/json" id="zhiguan-config">' in html
     # The tile address arrives intact but cannot close the script element early.
@@ -79,6 +89,20 @@ def test_a_single_district_installation_names_its_district_for_the_citizen_pages
     from zhiguan.tenancy.models import Jurisdiction
 
     Jurisdiction.objects.create(code="330114", name="钱塘区")
-    assert '"jurisdiction": "330114"' in client.get("/console/citizen").content.decode()
+    assert '"jurisdiction": "330114"' in client.get("/").content.decode()
     Jurisdiction.objects.create(code="330108", name="滨江区")
-    assert '"jurisdiction": null' in client.get("/console/citizen").content.decode()
+    assert '"jurisdiction": null' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("path", "target"), [("/console/citizen", "/"), ("/console/citizen/?x=1", "/?x=1")])
+def test_the_consoles_old_citizen_address_leads_to_the_portal(
+    client: Client, built: Path, path: str, target: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == target
+
+
+def test_other_paths_are_not_taken_by_the_portal(client: Client, built: Path) -> None:
+    assert client.get("/no-such-page").status_code == 404
+    assert client.get("/follow/a/b").status_code == 404

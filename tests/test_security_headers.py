@@ -39,6 +39,13 @@ def built(tmp_path: Path, settings, db) -> Path:
         '</head><body><div id="app"></div></body></html>',
         encoding="utf-8",
     )
+    # The citizen portal's page (web/citizen.html), served at / (decision 067).
+    (tmp_path / "citizen.html").write_text(
+        "<html><head><!--zhiguan-config-->"
+        '<script type="module" crossorigin src="/static/console/assets/citizen.js"></script>'
+        '</head><body><div id="app"></div></body></html>',
+        encoding="utf-8",
+    )
     settings.ZHIGUAN_WEB_DIST = tmp_path
     views._cache.clear()
     return tmp_path

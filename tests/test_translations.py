@@ -24,6 +24,10 @@ def _entries() -> list[tuple[str | None, str, str, set[str]]]:
             flags |= {f.strip() for f in line[2:].split(",")}
         elif line.startswith(("msgctxt", "msgid", "msgstr")):
             current, _, value = line.partition(" ")
+            # A plural entry (msgid_plural, msgstr[0]): Chinese has one form, checked as msgstr.
+            if current == "msgid_plural":
+                flags.add("plural")
+            current = "msgstr" if current.startswith("msgstr[") else current
             fields[current] = ast.literal_eval(value)
         elif line.startswith('"') and current:
             fields[current] += ast.literal_eval(line)
@@ -46,9 +50,11 @@ def test_every_message_has_a_reviewed_translation():
 def test_the_compiled_catalogue_matches_the_source():
     with (LOCALE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [
-        msgid
-        for context, msgid, msgstr, _ in _entries()
-        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
-    ]
+
+    def served(context: str | None, msgid: str, flags: set[str]) -> str:
+        if "plural" in flags:
+            return compiled.ngettext(msgid, msgid, 1)
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
+    stale = [msgid for context, msgid, msgstr, flags in _entries() if served(context, msgid, flags) != msgstr]
     assert not stale, f"run `make messages`: the .mo is older than the .po for {stale[:5]}"

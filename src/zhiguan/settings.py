@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhiguan.geo",
     "zhiguan.workdays",
     "zhiguan.taxonomy",
+    "zhiguan.notifications",
     "zhiguan.cases",
     "zhiguan.supervision",
     "zhiguan.intake",
@@ -102,9 +103,11 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy and the framing refusal too.
     "zhiguan.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, the collected (compressed) files first: zhiguan.staticfiles.
+    "zhiguan.staticfiles.CollectedFirstWhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages in Chinese unless the person chose English; the API follows Accept-Language.
+    "zhiguan.locale_middleware.ChineseFirstLocaleMiddleware",
     "zhiguan.middleware.ApiErrorShapeMiddleware",
     "zhiguan.middleware.ApiCleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,9 +189,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before the first collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # A .br and a .gz beside each file at collectstatic; Vite already hashes the names (decision 067).
+    "staticfiles": {"BACKEND": "zhiguan.staticfiles.CompressedStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Vite's content-hashed files are cached for a year; everything else for WhiteNoise's 60 s.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/console/assets/.+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$"
+# Brotli's level for the static files (0–11): 11 is the smallest, about 20 s of CPU for a release.
+ZHIGUAN_STATIC_BROTLI_QUALITY = min(max(int(os.environ.get("ZHIGUAN_STATIC_BROTLI_QUALITY", "11")), 0), 11)
 # The web console (web/), built by `make web` into web/dist and collected under /static/console/.
 ZHIGUAN_WEB_DIST = Path(
     os.environ.get("ZHIGUAN_WEB_DIST", PACKAGE_DIR.parent.parent / "web" / "dist")
@@ -231,6 +239,10 @@ CELERY_TASK_ACKS_LATE = True
 ZHIGUAN_CASE_SWEEP_SECONDS = float(os.environ.get("ZHIGUAN_CASE_SWEEP_SECONDS", "300"))
 ZHIGUAN_SUPERVISION_SWEEP_SECONDS = float(os.environ.get("ZHIGUAN_SUPERVISION_SWEEP_SECONDS", "300"))
 
+# Category picker: which scheme a jurisdiction's searches rank first when the console names none
+# ("330114=city_management,*=12345"; decision 060). Empty: no preference.
+ZHIGUAN_CATEGORY_PREFER = os.environ.get("ZHIGUAN_CATEGORY_PREFER", "")
+
 # Case rules a district may tune.
 ZHIGUAN_CASE_YELLOW_SHARE = float(os.environ.get("ZHIGUAN_CASE_YELLOW_SHARE", "0.75"))
 ZHIGUAN_CASE_MAX_EXTENSIONS = int(os.environ.get("ZHIGUAN_CASE_MAX_EXTENSIONS", "2"))
@@ -243,6 +255,20 @@ ZHIGUAN_CITIZEN_RATE = os.environ.get("ZHIGUAN_CITIZEN_RATE", "20/m")
 ZHIGUAN_CITIZEN_MAX_FAILURES = int(os.environ.get("ZHIGUAN_CITIZEN_MAX_FAILURES", "10"))
 # How long the signed rating link sent at closure stays valid (days).
 ZHIGUAN_CITIZEN_LINK_DAYS = int(os.environ.get("ZHIGUAN_CITIZEN_LINK_DAYS", "30"))
+# The portal's public address, for the links in text messages ("https://12345.example.gov.cn").
+ZHIGUAN_PUBLIC_URL = os.environ.get("ZHIGUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reports shown on the citizen's map near a point: radius (metres), and closed ones for this many days.
+ZHIGUAN_PUBLIC_NEARBY_METRES = int(os.environ.get("ZHIGUAN_PUBLIC_NEARBY_METRES", "500"))
+ZHIGUAN_PUBLIC_NEARBY_CLOSED_DAYS = int(os.environ.get("ZHIGUAN_PUBLIC_NEARBY_CLOSED_DAYS", "30"))
+# Category codes (and everything below them) never shown on the public map, comma-separated.
+ZHIGUAN_PUBLIC_HIDDEN_CATEGORIES = tuple(
+    c.strip() for c in os.environ.get("ZHIGUAN_PUBLIC_HIDDEN_CATEGORIES", "").split(",") if c.strip()
+)
+# Text messages (zhiguan.notifications): `outbox` keeps them in the outbox (nothing leaves), `http`
+# posts each to the district's SMS gateway.
+ZHIGUAN_SMS_BACKEND = os.environ.get("ZHIGUAN_SMS_BACKEND", "outbox")
+ZHIGUAN_SMS_URL = os.environ.get("ZHIGUAN_SMS_URL", "")
+ZHIGUAN_SMS_TOKEN = os.environ.get("ZHIGUAN_SMS_TOKEN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 # The console reads the CSRF cookie to send it back as X-CSRFToken, so that one stays readable.

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, re_path
 
+from zhiguan.admin_site import configure as configure_admin
 from zhiguan.api import api, error_response
-from zhiguan.views import console
+from zhiguan.views import citizen, console, console_citizen
+
+configure_admin()
 
 
 def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
@@ -16,7 +19,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
-    # The web console last: its client-side routes live under /console/.
-    path("", console, name="home"),
+    # The web pages last. The citizen portal at / and its public paths (web/src/citizen/router.ts:
+    # /follow, /follow/<number>, /rate); the staff console's client-side routes under /console/.
+    path("", citizen, name="home"),
+    re_path(r"^follow(?:/(?P<number>[^/]+))?/?$", citizen, name="citizen-follow"),
+    re_path(r"^rate/?$", citizen, name="citizen-rate"),
+    re_path(r"^console/citizen/?$", console_citizen),
     re_path(r"^console(?:/(?P<path>.*))?$", console, name="console"),
 ]

@@ -1,9 +1,11 @@
-"""The web console (web/, a Vue single-page app): its index.html for / and every /console/... route.
+"""The two pages of the web build (web/, Vue): the citizen portal (citizen.html) at / and its
+public paths, the staff console (index.html) at every /console/... route.
 
-The built files are collected as static files under /static/console/; this view serves only the
-page that loads them, with the runtime settings the console needs put into it as an inert JSON data
-block (the Content-Security-Policy runs no inline script), so that nothing is fetched from outside
-the installation. Without a build it explains how to make one.
+The built files are collected as static files under /static/console/ (compressed, cached for a
+year under their hashed names: zhiguan.staticfiles); these views serve only the pages that load
+them, never cached, with the runtime settings put into them as an inert JSON data block (the
+Content-Security-Policy runs no inline script), so that nothing is fetched from outside the
+installation. Without a build they explain how to make one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import csrf
@@ -25,17 +27,30 @@ _CONFIG_MARK = "<!--zhiguan-config-->"
 _cache: dict[str, tuple[float, str]] = {}
 
 
-def _index_html() -> str | None:
-    index = Path(settings.ZHIGUAN_WEB_DIST) / "index.html"
+CONSOLE_PAGE = "index.html"
+CITIZEN_PAGE = "citizen.html"
+
+
+def _page_html(name: str) -> str | None:
+    page = Path(settings.ZHIGUAN_WEB_DIST) / name
     try:
-        mtime = index.stat().st_mtime
+        mtime = page.stat().st_mtime
     except OSError:
         return None
-    cached = _cache.get("index")
+    cached = _cache.get(name)
     if cached is None or cached[0] != mtime:
-        cached = (mtime, index.read_text(encoding="utf-8"))
-        _cache["index"] = cached
+        cached = (mtime, page.read_text(encoding="utf-8"))
+        _cache[name] = cached
     return cached[1]
+
+
+def _serve_page(request: HttpRequest, name: str) -> HttpResponse:
+    html = _page_html(name)
+    if html is None:
+        return render(request, "zhiguan/console_missing.html", status=503)
+    return HttpResponse(
+        html.replace(_CONFIG_MARK, _runtime_config(), 1), content_type="text/html; charset=utf-8"
+    )
 
 
 def _runtime_config() -> str:
@@ -54,15 +69,26 @@ def _runtime_config() -> str:
     return f'<script type="application/json" id="zhiguan-config">{text}</script>'
 
 
+# Never cached (no-cache, no-store): a new build reaches every phone at its next visit, while the
+# hashed files the page names stay cached for a year.
 @never_cache
 @ensure_csrf_cookie
 def console(request: HttpRequest, path: str = "") -> HttpResponse:
-    html = _index_html()
-    if html is None:
-        return render(request, "zhiguan/console_missing.html", status=503)
-    return HttpResponse(
-        html.replace(_CONFIG_MARK, _runtime_config(), 1), content_type="text/html; charset=utf-8"
-    )
+    """The staff console, for /console/ and every client route under it."""
+    return _serve_page(request, CONSOLE_PAGE)
+
+
+@never_cache
+@ensure_csrf_cookie
+def citizen(request: HttpRequest, **route: str) -> HttpResponse:
+    """The citizen portal (its own small bundle), for / and its public paths (web/src/citizen/router.ts)."""
+    return _serve_page(request, CITIZEN_PAGE)
+
+
+def console_citizen(request: HttpRequest) -> HttpResponse:
+    """The console's old address of the citizen pages: they live at / now."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect("/" + (f"?{query}" if query else ""))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

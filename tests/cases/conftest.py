@@ -175,7 +175,18 @@ PATHS = {
     "suspended": ["submit", "dispatch", "accept", "request_suspension", "approve_suspension"],
     "to_verify": ["submit", "dispatch", "accept", "reply", "feed_back"],
     "verified": ["submit", "dispatch", "accept", "reply", "feed_back", "verify_pass"],
-    "closed": ["submit", "dispatch", "accept", "reply", "feed_back", "verify_pass", "close"],
+    # The co-handler replies before the case is closed (docs/decisions/064).
+    "closed": [
+        "submit",
+        "dispatch",
+        "accept",
+        "reply",
+        "feed_back",
+        "verify_pass",
+        "accept_co",
+        "reply_co",
+        "close",
+    ],
     "callback_done": [
         "submit",
         "dispatch",
@@ -183,6 +194,8 @@ PATHS = {
         "reply",
         "feed_back",
         "verify_pass",
+        "accept_co",
+        "reply_co",
         "close",
         "callback",
     ],

@@ -82,7 +82,7 @@ def test_a_bad_polygon_is_refused_and_no_rule_is_written(world):
     for polygon in (bowtie, {"type": "Point", "coordinates": [120.3, 30.2]}, {"type": "Polygon"}):
         assert_error(_rule(world, polygon=polygon), 422, "invalid_polygon")
     assert_error(_rule(world, day_kind="weekend"), 422, "invalid_input")
-    assert_error(_rule(world, time_from="22:00"), 422, "invalid_input")
+    assert_error(_rule(world, time_from="22:00"), 422, "invalid_time_window")
     assert not RoutingRule.objects.exists()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
@@ -9,6 +12,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.conftest import DEMO_PASSWORD
+from tests.english import english_words, has_chinese
 
 TIMEOUT = 25
 
@@ -101,3 +105,45 @@ def open_case(driver: Any, server: str, number: str) -> None:
     driver.get(f"{server}/console/case/{number}")
     wait(driver).until(lambda d: number in css(d, tid("case-number")).text)
     css(driver, tid("case-actions"))
+
+
+# The text a person meets on the screen: the page title, the visible text, and the placeholder,
+# title and aria-label of every visible element (what a hover or a screen reader says).
+_SCREEN_TEXT = """
+const parts = [document.title, document.body.innerText];
+for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  if (!box.width || !box.height || style.visibility === 'hidden' || style.display === 'none') continue;
+  for (const name of ['placeholder', 'title', 'aria-label']) {
+    const value = el.getAttribute(name);
+    if (value) parts.push(value);
+  }
+}
+return parts.join('\\n');
+"""
+
+
+_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "src" / "i18n" / "zh-CN.ts"
+
+
+def _missing_keys(text: str) -> list[str]:
+    # vue-i18n shows a key it cannot find as the key itself ("caseCommon.dueSoon"): not English
+    # words, so tests/english.py lets it pass; the catalogue's sections name them.
+    sections = [
+        name
+        for name in re.findall(r"^  ([A-Za-z0-9]+): \{", _CATALOGUE.read_text(encoding="utf-8"), re.M)
+        # Audit action codes shown as data share these prefixes ("calendar.override_set").
+        if name not in {"calendar", "routing"}
+    ]
+    return re.findall(rf"\b(?:{'|'.join(sections)})\.[A-Za-z0-9_.]+", text) if sections else []
+
+
+def assert_chinese(driver: Any, where: str, allowed: Iterable[str] = ()) -> None:
+    """Fails, listing them, when the screen shows English words (tests/english.py decides what is
+    English) or a catalogue key the console could not translate."""
+    text = driver.execute_script(_SCREEN_TEXT)
+    words = english_words(text, allowed)
+    assert has_chinese(text), f"{where}: no Chinese on the screen"
+    assert not words, f"{where}: English on the screen: {sorted(set(words))}"
+    assert not (keys := _missing_keys(text)), f"{where}: untranslated keys on the screen: {sorted(set(keys))}"

@@ -19,6 +19,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from tests.e2e.conftest import DESKTOP, PHONE, api_session, get_json
 from tests.e2e.pages import (
     active_test_id,
+    assert_chinese,
     choose_option,
     click,
     css,
@@ -84,6 +85,7 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     number = css(browser, tid("intake-last-number")).text
     assert number.startswith("330114-"), number
     wait(browser).until(lambda d: active_test_id(d) == "intake-phone")  # ready for the next call
+    assert_chinese(browser, "operator: intake after registering")
     case = _status(server, number)
     assert case["status"] == "to_dispatch"
     assert case["reporters"] == [{"name": "张**", "phone": "139****5678", "id_number": ""}]
@@ -91,10 +93,10 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     # 2. The dispatcher sees it on the board with the routing suggestion and dispatches it with a co-handler.
     log_in(browser, server, "dispatcher")
     wait(browser).until(lambda d: path_of(d) == "/console/dispatch")
-    row = css(browser, tid(f"case-{number}"))
-    row.find_element(By.XPATH, "./ancestor::tr/td[2]").click()
+    css(browser, tid(f"queue-row-{number}")).click()
     wait(browser).until(lambda d: number in css(d, tid("dispatch-selected")).text)
     assert "依据" in css(browser, tid("board-suggestion")).text
+    assert_chinese(browser, "dispatcher: dispatch board")
     click(browser, "board-action-dispatch")
     css(browser, tid("action-dialog"))
     choose_option(browser, "field-lead_department_id", "城市管理局")
@@ -116,6 +118,7 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     wait(browser).until(lambda d: number in css(d, tid("case-number")).text)
     actions = css(browser, tid("case-actions")).text
     assert "签收" in actions and "退回" in actions and "派遣" not in actions
+    assert_chinese(browser, "handler: case page")
     perform(browser, "accept")
     perform(browser, "reply", {"field-reply": "已责令施工单位停止夜间施工，并处以罚款。"})
 
@@ -140,6 +143,8 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
 
     log_in(browser, server, "inspector")
     wait(browser).until(lambda d: path_of(d) == "/console/field")
+    css(browser, tid("field-to-verify"))
+    assert_chinese(browser, "inspector: field screen")
     css(browser, tid("field-to-verify")).find_element(By.CSS_SELECTOR, tid(f"case-{number}")).click()
     wait(browser).until(lambda d: number in css(d, tid("case-number")).text)
     click(browser, "action-verify_pass")
@@ -156,21 +161,24 @@ def test_a_case_from_the_phone_call_to_the_citizens_rating(browser: Any, server:
     open_case(browser, server, number)
     perform(browser, "close")
     wait(browser).until(lambda d: "已结案" in css(d, tid("case-status")).text)
+    assert_chinese(browser, "dispatcher: closed case with its timeline")
 
     # 5. The citizen, not logged in, follows the case on a phone and rates it.
     browser.delete_all_cookies()
     browser.set_window_size(*PHONE)
-    browser.get(f"{server}/console/citizen")
+    browser.get(f"{server}/follow")
     type_into(browser, tid("citizen-number"), number)
     type_into(browser, tid("citizen-last4"), CALLER[-4:])
     click(browser, "citizen-query")
-    assert "已结案" in css(browser, tid("citizen-status")).text
+    # The citizen reads the public status (已办结), never the internal one (已结案).
+    assert "已办结" in css(browser, tid("citizen-status")).text
     assert "停止夜间施工" in css(browser, tid("citizen-reply")).text
     click(browser, "rate-satisfied")
     type_into(browser, tid("citizen-comment"), "处理及时，谢谢")
     click(browser, "citizen-send")
     css(browser, tid("citizen-thanks"))
     assert "满意" in css(browser, tid("citizen-rated")).text
+    assert_chinese(browser, "citizen: follow page after rating")
 
     case = _status(server, number)
     assert case["status"] == "callback_done" and case["callback_result"] == "satisfied"
@@ -248,7 +256,7 @@ def test_case_screens_fit_the_screen_and_paint_within_a_second(
         "/console/supervision": "supervision-board",
         "/console/cases": "case-filters",
         "/console/case-map": "case-map",
-        "/console/citizen": "citizen-number",
+        "/follow": "citizen-number",
     }
     for path, mark in screens.items():
         browser.get(f"{server}{path}")

@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.e2e.conftest import PHONE, api_session, get_json
-from tests.e2e.pages import choose_language, css, log_in, path_of, tid, type_into, wait
+from tests.e2e.pages import assert_chinese, choose_language, css, log_in, path_of, tid, type_into, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -23,13 +23,16 @@ pytestmark = pytest.mark.e2e
         ("dispatcher", "/console/dispatch", ["menu-dispatch", "menu-people"], ["menu-intake"]),
         ("handler_cgj", "/console/workbench", ["menu-workbench"], ["menu-dispatch"]),
         ("inspector", "/console/field", ["menu-map"], ["menu-people", "menu-admin"]),
-        ("leader", "/console/case-map", ["menu-caseMap", "menu-admin"], ["menu-intake"]),
+        ("leader", "/console/case-map", ["menu-caseMap", "menu-routing"], ["menu-intake", "menu-admin"]),
         ("admin", "/console/admin", ["menu-intake", "menu-admin", "menu-calendar"], []),
     ],
 )
 def test_log_in_opens_the_role_home_with_its_menu(
     browser: Any, server: str, username: str, home: str, menu_has: list[str], menu_lacks: list[str]
 ) -> None:
+    browser.get(f"{server}/console/login")
+    css(browser, tid("login-submit"))
+    assert_chinese(browser, "log-in page")
     log_in(browser, server, username)
     wait(browser).until(lambda d: path_of(d) == home)
     menu = css(browser, tid("side-menu"))
@@ -38,6 +41,44 @@ def test_log_in_opens_the_role_home_with_its_menu(
     for item in menu_lacks:
         assert not menu.find_elements(By.CSS_SELECTOR, tid(item)), item
     assert css(browser, tid("district")).text == "钱塘区"
+    # Day one in Chinese: the home and every screen the menu opens show no English message.
+    data = _demo_names(server)
+    assert_chinese(browser, f"{username} {home}", data)
+    items = [
+        e.get_attribute("data-test") for e in menu.find_elements(By.CSS_SELECTOR, "[data-test^='menu-']")
+    ]
+    for item in items:
+        before = path_of(browser)
+        css(browser, tid("side-menu")).find_element(By.CSS_SELECTOR, tid(item)).click()
+        wait(browser).until(lambda d, b=before, i=item: path_of(d) != b or i == items[0])
+        _settled(browser)
+        assert_chinese(browser, f"{username} {item} ({path_of(browser)})", data)
+    browser.get(f"{server}/console/no-such-screen")
+    _settled(browser)
+    assert_chinese(browser, f"{username} unknown screen", data)
+
+
+_NAMES: list[str] = []
+
+
+def _demo_names(server: str) -> list[str]:
+    """What the demo shows as data, not as messages: people's usernames and department codes."""
+    if not _NAMES:
+        admin = api_session(server, "admin")
+        people = get_json(admin, f"{server}/api/v1/org/people?limit=500")
+        departments = get_json(admin, f"{server}/api/v1/org/departments")
+        rows = [*(people.get("items", people) if isinstance(people, dict) else people), *departments]
+        _NAMES.extend(str(r.get(k, "")) for r in rows for k in ("username", "code"))
+    return _NAMES
+
+
+def _settled(driver: Any) -> None:
+    # The screen has loaded what it shows: no loading mask left on screen.
+    wait(driver).until(
+        lambda d: d.execute_script(
+            "return ![...document.querySelectorAll('.el-loading-mask')].some(e => e.offsetParent !== null)"
+        )
+    )
 
 
 def test_wrong_password_is_explained_and_stays_on_log_in(browser: Any, server: str) -> None:

@@ -126,11 +126,14 @@ def _hover_grid(driver: Any, index: int) -> str:
     # Once the map has fitted the district, a point of the screen where this grid is on top.
     find_point = """
         const r = arguments[0].getBoundingClientRect();
+        // The hit nearest the middle: a point by the edge may sit under a street's outline.
+        let best = null, bestD = Infinity;
         for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
           const x = r.left + (r.width * i) / 16, y = r.top + (r.height * j) / 16;
-          if (document.elementFromPoint(x, y) === arguments[0]) return [x, y, r.left, r.top, r.width];
+          const d = (i - 8) * (i - 8) + (j - 8) * (j - 8);
+          if (d < bestD && document.elementFromPoint(x, y) === arguments[0]) { best = [x, y, r.left, r.top, r.width]; bestD = d; }
         }
-        return null;
+        return best;
     """
     seen: list[Any] = [None]
 
@@ -145,9 +148,11 @@ def _hover_grid(driver: Any, index: int) -> str:
     actions = ActionBuilder(driver)
     actions.pointer_action.move_to_location(int(point[0]), int(point[1]))
     actions.perform()
-    tooltip = css(driver, ".leaflet-tooltip")
-    assert not tooltip.find_elements(By.CSS_SELECTOR, "img")
-    return tooltip.text
+    css(driver, ".leaflet-tooltip")
+    tooltips = driver.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip")
+    assert not any(t.find_elements(By.CSS_SELECTOR, "img") for t in tooltips)
+    # The newest tooltip is the grid's (a street's may still be open from where the pointer was).
+    return tooltips[-1].text
 
 
 def _click_here(driver: Any) -> None:

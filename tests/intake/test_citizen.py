@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.cases.conftest import PATHS
 from tests.conftest import assert_error
 from zhiguan.audit.models import AuditRecord
 from zhiguan.cases.models import Case, CaseEvent
@@ -27,8 +28,11 @@ def test_the_citizen_follows_the_case_without_personal_data_or_internal_notes(wo
         "",
         False,
     )
-    assert [s["action"] for s in body["timeline"]] == ["register", "submit", "dispatch", "accept"]
-    assert set(body["timeline"][0]) == {"at", "action", "status"}
+    # Plain public steps: the return and its refusal (an internal dispute) are not shown.
+    assert [s["step"] for s in body["timeline"]] == ["received", "accepted", "dispatched", "handling"]
+    assert [s["status"] for s in body["timeline"]] == ["accepted", "accepted", "in_progress", "in_progress"]
+    assert set(body["timeline"][0]) == {"at", "step", "status"}
+    assert body["department"] == "城管局"
     text = r.content.decode()
     for secret in ("王小明", "13812345678", "不属于本单位职责", "operator", "dispatcher"):
         assert secret not in text
@@ -82,7 +86,7 @@ def test_the_citizen_rates_a_closed_case_once_by_number_and_digits(world, anonym
     body = {"number": case.number, "phone_last4": DIGITS, "result": "dissatisfied", "comment": "摊贩又回来了"}
     r = anonymous_api.post("cases/public/rate", body)
     assert r.status_code == 200, r.content
-    assert r.json() == {"number": case.number, "status": "callback_done", "callback_result": "dissatisfied"}
+    assert r.json() == {"number": case.number, "status": "rated", "callback_result": "dissatisfied"}
     event = case.events.order_by("-seq").first()
     assert (event.action, event.role, event.actor_label, event.note) == (
         "callback",
@@ -122,7 +126,8 @@ def test_the_signed_link_made_at_closure_rates_the_case_once(
 
     citizen.callback_link_issued.connect(keep)
     try:
-        case = world.case_in("verified")
+        # Every step of "closed" but the closure itself (the co-handler replies first).
+        case = world.walk(world.new_case(), *PATHS["closed"][:-1])
         with django_capture_on_commit_callbacks(execute=True):
             world.do(case, "close")
     finally:

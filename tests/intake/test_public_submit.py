@@ -46,7 +46,7 @@ def test_a_citizen_submits_with_a_photo_and_follows_the_case(world, anonymous_ap
     assert CaseAttachment.objects.filter(case=case).count() == 1
     assert AuditRecord.objects.filter(action="case.registered", actor_label__contains="市民门户").exists()
     followed = anonymous_api.post("cases/public/follow", {"number": number, "phone_last4": "5678"})
-    assert followed.status_code == 200 and followed.json()["status"] == "registered"
+    assert followed.status_code == 200 and followed.json()["status"] == "accepted"
 
 
 def test_the_same_idempotency_key_returns_the_first_case(world):
@@ -108,3 +108,10 @@ def test_a_submission_refused_after_its_photo_was_read_leaves_no_file_on_disk(wo
     pdf = SimpleUploadedFile("a.jpg", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", content_type="image/jpeg")
     assert_error(_post(_form(world, photo=pdf)), 422, "unsupported_file")
     assert files() == before
+
+
+def test_the_name_is_optional_and_recorded_as_anonymous(world):
+    r = _post(_form(world, name=""))
+    assert r.status_code == 201, r.content
+    reporter = Case.objects.get(number=r.json()["number"]).reporters.get()
+    assert (reporter.name, reporter.phone) == ("匿名", "13912345678")

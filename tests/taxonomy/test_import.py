@@ -132,7 +132,8 @@ def test_builtin_taxonomy_is_used_without_real_data(system, root_department, tmp
     assert result["source"] == "builtin" and result["profiles"] == 4
     assert result["level1"] == len(level1) and result["level3"] == len(rows) >= 100
     assert level1 <= set(LEVEL1_LEADS)
-    street_light = Category.objects.get(name="路灯")
+    # The demo installs the 数字城管 tree beside it, with a 路灯 of its own (decision 060).
+    street_light = Category.objects.get(name="路灯", scheme="12345")
     assert street_light.path_name == "市政设施 / 照明设施 / 路灯"
     assert effective_lead_department(street_light) == cgj
     assert effective_profile(street_light).code == "GENERAL"
@@ -154,8 +155,11 @@ def test_demo_maps_every_real_level1_to_a_department(system, root_department):
         for code in [*codes, "YJJ", "XFJ"]
     }
     result = build_demo_taxonomy(actor=system, data_dir=data_dir, departments=depts)
-    assert result["source"] == "tipdm2020_c" and result["categories"] == 15 + 118 + 517
-    level1 = Category.objects.filter(jurisdiction=system.jurisdiction, level=1)
+    assert result["source"] == "tipdm2020_c"
+    # The 12345 matters only: the demo installs the 数字城管 tree beside them (decision 060).
+    hotline = Category.objects.filter(jurisdiction=system.jurisdiction, scheme="12345")
+    assert hotline.count() == 15 + 118 + 517
+    level1 = hotline.filter(level=1)
     assert all(c.default_lead_department_id is not None for c in level1)
     assert all(c.deadline_profile.code == "GENERAL" for c in level1)
     property_service = Category.objects.get(path_name="城乡建设 / 住房保障与房地产 / 物业服务")

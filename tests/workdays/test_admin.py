@@ -20,7 +20,9 @@ def admin_client(jurisdiction, make_user, monkeypatch):
         pytest.skip("chinesecalendar now knows 2027: move these tests on by a year")
     monkeypatch.setattr(queries, "actionable_years", lambda: [2026, 2027])
     user = make_user(jurisdiction=jurisdiction, is_staff=True, is_superuser=True)
-    client = Client(headers={"Accept-Language": "en"})
+    client = Client()
+    # Admin pages are Chinese first; the language cookie chooses English (decision 062).
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 

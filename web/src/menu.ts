@@ -32,7 +32,10 @@ export const MENU: MenuItem[] = [
   { key: 'people', path: '/console/people', icon: 'User', group: 'data', anyPermission: ['person.view'] },
   { key: 'calendar', path: '/console/calendar', icon: 'Calendar', group: 'data', anyPermission: ['calendar.view'] },
   { key: 'categories', path: '/console/categories', icon: 'CollectionTag', group: 'data', anyPermission: ['taxonomy.view'] },
-  { key: 'admin', path: '/console/admin', icon: 'Setting', group: 'admin', anyRole: ['admin'], anyPermission: ['department.manage', 'person.manage', 'client.manage', 'audit.view'] },
+  // Reading the rules and trying them is desk work too; only routing.manage edits them.
+  { key: 'routing', path: '/console/routing', icon: 'Guide', group: 'admin', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'], anyPermission: ['routing.manage'] },
+  // Only for those who maintain something there: a leader's audit.view alone opens nothing in it.
+  { key: 'admin', path: '/console/admin', icon: 'Setting', group: 'admin', anyRole: ['admin'], anyPermission: ['department.manage', 'person.manage', 'client.manage', 'taxonomy.manage'] },
 ]
 
 export function canSee(item: Pick<MenuItem, 'anyPermission' | 'anyRole'>, person: Person | null): boolean {

@@ -16,6 +16,7 @@ const screens: Record<string, () => Promise<unknown>> = {
   calendar: () => import('./views/CalendarView.vue'),
   categories: () => import('./views/CategoriesView.vue'),
   admin: () => import('./views/AdminView.vue'),
+  routing: () => import('./views/RoutingView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [
@@ -34,8 +35,17 @@ const consoleChildren: RouteRecordRaw[] = [
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/console' },
   { path: '/console/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-  // The citizen's pages: no log-in, no console around them (mobile first).
-  { path: '/console/citizen', name: 'citizen', component: () => import('./views/CitizenView.vue'), meta: { public: true } },
+  // The citizen's pages are their own small app at / (web/citizen.html); old links still work.
+  {
+    path: '/console/citizen',
+    name: 'citizen',
+    component: { render: () => null },
+    meta: { public: true },
+    beforeEnter: (to) => {
+      window.location.replace(`/${to.fullPath.includes('?') ? to.fullPath.slice(to.fullPath.indexOf('?')) : ''}`)
+      return false
+    },
+  },
   { path: '/console', component: () => import('./layouts/ConsoleLayout.vue'), children: consoleChildren },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
 ]

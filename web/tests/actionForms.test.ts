@@ -35,6 +35,7 @@ const WIDGET_KINDS: Record<WidgetName, string[]> = {
   departments: ['integer-list'],
   upload: ['integer-list'],
   choice: ['enum'],
+  fixed: ['enum'],
 }
 
 /** A form where every field holds something, so that any field left out of a body was left out on purpose. */
@@ -52,6 +53,7 @@ function filled(method: 'site' | 'camera'): ActionForm {
     camera: ' CAM-1 ',
     lng: 120.36,
     lat: 30.26,
+    accuracy: 8,
     result: 'satisfied',
     into: ' 330114-20261127-00002 ',
     attachment_ids: [4],
@@ -92,7 +94,8 @@ describe('the action forms, from the generated contract', () => {
       expect(Object.keys(catalogue.fields).sort()).toEqual([...fields].sort())
       for (const a of names) {
         for (const f of ACTIONS[a]) {
-          if (!('values' in f)) continue
+          // a fixed choice (the position's CRS) is never shown, so its values need no names
+          if (!('values' in f) || lookOf(f.name).widget === 'fixed') continue
           const section = (catalogue as unknown as Record<string, Record<string, string>>)[lookOf(f.name).labels!]
           for (const v of f.values) expect(section, `${f.name}=${v}`).toHaveProperty(v)
         }
@@ -111,8 +114,8 @@ describe('the action forms, from the generated contract', () => {
     expect(rows('callback')).toEqual(['result!', 'note', 'attachment_ids'])
     expect(rows('answer')).toEqual(['note!', 'attachment_ids'])
     expect(rows('merge')).toEqual(['into!', 'note', 'attachment_ids'])
-    // on site: the GPS position (one line for both halves); by camera: which camera
-    expect(rows('verify_fail')).toEqual(['method!', 'lng+lat', 'note!', 'attachment_ids'])
+    // on site: the inspector's GPS position (one line: both halves and the device's accuracy); by camera: which camera
+    expect(rows('verify_fail')).toEqual(['method!', 'lng+lat+accuracy', 'note!', 'attachment_ids'])
     expect(rows('verify_pass', { ...emptyActionForm(), method: 'camera' })).toEqual(['method!', 'camera', 'note', 'attachment_ids'])
   })
 
@@ -120,7 +123,7 @@ describe('the action forms, from the generated contract', () => {
     for (const a of names) {
       for (const method of ['site', 'camera'] as const) {
         const sent = Object.keys(actionPayload(a, filled(method), 3)).sort()
-        const hidden = a.startsWith('verify_') ? (method === 'site' ? [] : ['lng', 'lat']) : []
+        const hidden = a.startsWith('verify_') ? (method === 'site' ? [] : ['lng', 'lat', 'accuracy', 'crs']) : []
         expect(sent, `${a} (${method})`).toEqual(['expected_version', ...fieldsOf(a).filter((f) => !hidden.includes(f))].sort())
       }
     }
@@ -159,6 +162,7 @@ describe('the action forms, from the generated contract', () => {
       method: 'site',
       lng: 120.36,
       lat: 30.26,
+      crs: 'wgs84',
       camera: '',
       note: '',
       attachment_ids: [4],

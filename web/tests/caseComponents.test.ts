@@ -125,9 +125,38 @@ describe('action dialog', () => {
     await flushPromises()
     await wait(150)
     expect(new URL(sent.at(-1).url).pathname).toMatch(/\/actions\/verify_pass$/)
-    expect(sent.at(-1).body).toEqual({ expected_version: 4, method: 'site', camera: '', note: '', attachment_ids: [] })
+    expect(sent.at(-1).body).toEqual({ expected_version: 4, method: 'site', crs: 'wgs84', camera: '', note: '', attachment_ids: [] })
     expect(rowError(dialog, 'lng')).toContain('现场核查需要定位')
     expect(dialog.querySelector('[data-test="action-error"]')).toBeNull()
+  })
+
+  it("verifies with the inspector's own position from the device, never the case's point", async () => {
+    // The case lies at (120.36, 30.26); the inspector stands 35 m north of it.
+    const stood = { longitude: 120.36, latitude: 30.26 + 35 / 111195, accuracy: 8.44 }
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      geolocation: { getCurrentPosition: (ok: PositionCallback) => ok({ coords: stood, timestamp: 0 } as unknown as GeolocationPosition) },
+    })
+    const withPoint = { ...CASE, status: 'to_verify', lng: 120.36, lat: 30.26 }
+    const sent: any[] = []
+    vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
+      sent.push({ url: req.url, body: req.method === 'POST' ? await req.clone().json() : null })
+      return json(200, withPoint)
+    }))
+    const wrapper = mount(ActionDialog, {
+      props: { case: withPoint as any, action: 'verify_pass' as any, modelValue: false },
+      global: { plugins, stubs: { transition: false } },
+      attachTo: document.body,
+    })
+    await wrapper.setProps({ modelValue: true })
+    await flushPromises()
+    const dialog = document.querySelector('[data-test="action-dialog"]')!
+    expect(dialog.querySelector('[data-test="verify-position-state"]')!.textContent).toContain('距案件点 35 米')
+    confirm(dialog)
+    await flushPromises()
+    await wait(150)
+    const body = sent.filter((r) => r.body).at(-1).body
+    expect(body).toMatchObject({ method: 'site', lng: 120.36, lat: stood.latitude, accuracy: 8.4, crs: 'wgs84' })
   })
 
   it('tells the caller to reload when someone else changed the case (409)', async () => {

@@ -35,3 +35,39 @@ describe('category search highlighting', () => {
     expect(levels.map(marked)).toEqual(['市政管理', '[路灯]', '[路灯]不亮'])
   })
 })
+
+describe('category search highlighting by words and full pinyin (decision 060)', () => {
+  const lamp = { words: 'ld bl', syllables: ['lu', 'deng', 'bu', 'liang'] }
+
+  it('marks a later word by its initials', () => {
+    expect(marked(highlight('路灯不亮', 'bl', 'ldbl', lamp))).toBe('路灯[不亮]')
+    expect(marked(highlight('占道经营', 'jy', 'zdjy', { words: 'zd jy', syllables: ['zhan', 'dao', 'jing', 'ying'] }))).toBe('占道[经营]')
+  })
+
+  it('prefers the start of the name to a later occurrence of the same initials', () => {
+    // 路灯井盖 is "ldjg"; "ld" marks 路灯, not a later "ld".
+    expect(marked(highlight('路灯楼道', 'ld', 'ldld', { words: 'ld ld', syllables: ['lu', 'deng', 'lou', 'dao'] }))).toBe('[路灯]楼道')
+  })
+
+  it('prefers a word start to an occurrence across words', () => {
+    // "dl" occurs across 路灯|楼 in "ldlj" … but as the word 道路 later.
+    const info = { words: 'ld l dl', syllables: ['lu', 'deng', 'lou', 'dao', 'lu'] }
+    expect(marked(highlight('路灯楼道路', 'dl', 'ldldl', info))).toBe('路灯楼[道路]')
+  })
+
+  it('marks the characters whose full pinyin was typed', () => {
+    expect(marked(highlight('路灯不亮', 'ludeng', 'ldbl', lamp))).toBe('[路灯]不亮')
+    expect(marked(highlight('路灯不亮', 'deng', 'ldbl', lamp))).toBe('路[灯]不亮')
+    expect(marked(highlight('上水井盖', 'jinggai', 'ssjg', { words: 'ss jg', syllables: ['shang', 'shui', 'jing', 'gai'] }))).toBe('上水[井盖]')
+  })
+
+  it('skips punctuation in the syllables', () => {
+    const info = { words: 'sy q jg', syllables: ['shu', 'you', '', 'qi', '', 'jing', 'gai'] }
+    expect(marked(highlight('输油（气）井盖', 'qjg', 'syqjg', info))).toBe('输油（[气]）[井盖]')
+  })
+
+  it('highlights the leaf of a path with its words', () => {
+    const levels = highlightPath('城市管理部件 / 公用设施 / 路灯不亮', 'bl', 'csglbj/gyss/ldbl', ' / ', lamp)
+    expect(levels.map(marked)).toEqual(['城市管理部件', '公用设施', '路灯[不亮]'])
+  })
+})

@@ -38,9 +38,30 @@ describe('menu from permissions and roles', () => {
   })
 
   it('lets a permission alone open a screen (a custom role without a built-in role code)', () => {
-    const custom = { roles: ['archivist'], permissions: { 'audit.view': 'jurisdiction' } }
+    const custom = { roles: ['integrator'], permissions: { 'client.manage': 'jurisdiction' } }
     expect(keys(custom)).toEqual(['admin'])
     expect(homeFor(custom)).toBe('/console/admin')
+  })
+
+  it('shows a leader the rules to read and try, but no administration page they could not use', () => {
+    const leader = person(['leader'], { 'person.view': 'jurisdiction', 'audit.view': 'jurisdiction', 'routing.view': 'jurisdiction' })
+    expect(keys(leader)).toContain('routing')
+    expect(keys(leader)).not.toContain('admin')
+    expect(keys({ roles: ['archivist'], permissions: { 'audit.view': 'jurisdiction' } })).toEqual([])
+  })
+
+  it('lists the routing rules for the desks that dispatch and edit them, not for intake or handlers', () => {
+    const desk = { 'routing.view': 'jurisdiction', 'person.view': 'jurisdiction' }
+    expect(keys(person(['dispatcher'], desk))).toContain('routing')
+    expect(keys(person(['supervisor'], { ...desk, 'routing.manage': 'jurisdiction' }))).toContain('routing')
+    expect(keys(person(['intake_operator'], desk))).not.toContain('routing')
+    expect(keys(person(['handler']))).not.toContain('routing')
+    expect(keys({ roles: ['rules_editor'], permissions: { 'routing.manage': 'jurisdiction' } })).toEqual(['routing'])
+  })
+
+  it('gives the administrator both the rules and the administration page', () => {
+    const admin = person(['admin'], { 'department.manage': 'jurisdiction', 'routing.manage': 'jurisdiction' })
+    expect(keys(admin).slice(-2)).toEqual(['routing', 'admin'])
   })
 
   it('falls back to a welcome page for someone who may see nothing', () => {

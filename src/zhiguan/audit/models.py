@@ -33,3 +33,6 @@ class AuditRecord(AppendOnlyModel):
         verbose_name_plural = _("audit records")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["jurisdiction", "object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} · {self.object_repr or self.object_id}"

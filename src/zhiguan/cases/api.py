@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpResponse
@@ -29,17 +30,24 @@ from zhiguan.cases.schemas import (
     CasePage,
     CaseRevealIn,
     CategoryCountOut,
+    DispatchPreviewOut,
     DryRunIn,
     EventOut,
     RouteOut,
+    RouteSuggestionOut,
     RuleIn,
+    RuleOrderIn,
     RuleOut,
+    RuleRetireIn,
     StatusCountOut,
+    SuggestionParams,
 )
 from zhiguan.errors import InvalidInput
 from zhiguan.org.auth import ActorRequest
 from zhiguan.org.permissions import require
 from zhiguan.org.services import mask_phone
+from zhiguan.schemas import MAX_ID
+from zhiguan.workdays.calendar import Deadline
 
 router = Router(tags=["cases"])
 # The case's version the client last saw (optimistic check): a stale one answers 409 conflict.
@@ -90,6 +98,8 @@ def _case_out(request: ActorRequest, case: Case) -> dict[str, Any]:
         "extension_count": case.extension_count,
         "extension_days": case.extension_days,
         "closed_at": case.closed_at,
+        "verifier_id": case.verifier_id,
+        "verifier_name": str(case.verifier) if case.verifier_id else None,
         "reporters": [
             {
                 "name": reporters.mask_name(r.name),
@@ -221,9 +231,32 @@ def _route_out(r: routing.Route) -> dict[str, Any]:
     }
 
 
-@router.post("/routing/dry-run", response=RouteOut, summary="Where would this case go, and by which rule")
+@router.post(
+    "/routing/dry-run",
+    response=RouteOut,
+    summary="Where would this case go, by which rule, and which conditions held or failed",
+)
 def routing_dry_run(request: ActorRequest, payload: DryRunIn) -> dict:
-    return _route_out(routing.dry_run(actor=request.auth, **payload.dict()))
+    data = payload.dict()
+    r = routing.dry_run(actor=request.auth, **data)
+    return {
+        **_route_out(r),
+        "street_id": r.case.street_id if r.case else None,
+        "community_id": r.case.community_id if r.case else None,
+        "grid_id": r.case.grid_id if r.case else None,
+        "trials": [
+            {
+                "rule_key": t.rule.key,
+                "rule_version": t.rule.version,
+                "name": t.rule.name,
+                "position": t.rule.position,
+                "lead_department_name": t.rule.lead_department.name,
+                "held": t.held,
+                "failed": t.failed,
+            }
+            for t in r.trials
+        ],
+    }
 
 
 @router.get("/routing/rules", response=list[RuleOut], summary="Current routing rules in order")
@@ -236,9 +269,83 @@ def create_rule(request: ActorRequest, payload: RuleIn) -> Status:
     return Status(201, routing.create_rule(actor=request.auth, **payload.dict()))
 
 
+@router.post(
+    "/routing/rules/order",
+    response=list[RuleOut],
+    summary="Put every current rule in this order (first tried first), all or nothing",
+)
+def reorder_rules(request: ActorRequest, payload: RuleOrderIn) -> object:
+    return routing.reorder_rules(actor=request.auth, keys=payload.keys)
+
+
 @router.put("/routing/rules/{key}", response=RuleOut, summary="Revise a rule (adds a version)")
 def revise_rule(request: ActorRequest, key: int, payload: RuleIn) -> object:
     return routing.revise_rule(actor=request.auth, key=key, **payload.dict())
+
+
+@router.post("/routing/rules/{key}/retire", response=RuleOut, summary="Retire a rule (no longer tried)")
+def retire_rule(request: ActorRequest, key: int, payload: RuleRetireIn) -> object:
+    return routing.set_rule_retired(actor=request.auth, key=key, retired=True, reason=payload.reason)
+
+
+@router.post("/routing/rules/{key}/restore", response=RuleOut, summary="Restore a retired rule")
+def restore_rule(request: ActorRequest, key: int, payload: RuleRetireIn) -> object:
+    return routing.set_rule_retired(actor=request.auth, key=key, retired=False, reason=payload.reason)
+
+
+def _suggestion_out(case: Case, r: routing.Route) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "lead_department_id": r.lead.pk if r.lead else None,
+        "lead_department_name": r.lead.name if r.lead else None,
+        "rule_key": r.rule.key if r.rule else None,
+        "rule_name": r.rule.name if r.rule else None,
+        "reason": r.reason,
+    }
+
+
+@router.get(
+    "/routing/suggestions",
+    response=list[RouteSuggestionOut],
+    summary="Where the rules would send these cases now (the dispatch queue's suggestions)",
+)
+def routing_suggestions(request: ActorRequest, params: Query[SuggestionParams]) -> list[dict[str, Any]]:
+    return [_suggestion_out(c, r) for c, r in queries.dispatch_suggestions(request.auth, params.number)]
+
+
+def _stage_due(d: Deadline | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    hours = d.rule == "working_hours"
+    return {
+        "due_at": d.at,
+        "rule": d.rule,
+        "working_hours": d.amount.total_seconds() / 3600 if isinstance(d.amount, timedelta) else None,
+        "working_days": d.amount if not hours and isinstance(d.amount, int) else None,
+        "explanation": d.explanation,
+        "warnings": [w.as_dict() for w in d.warnings],
+    }
+
+
+@router.get(
+    "/{number}/dispatch-preview",
+    response=DispatchPreviewOut,
+    summary="The deadlines dispatching now would set (to this lead department, at this urgency)",
+)
+def dispatch_preview(
+    request: ActorRequest,
+    number: str,
+    lead_department_id: int | None = Query(None, ge=1, le=MAX_ID),
+    urgency: str | None = Query(None, max_length=16),
+) -> dict[str, Any]:
+    p = queries.dispatch_preview(request.auth, number, lead_department_id=lead_department_id, urgency=urgency)
+    r = p.route
+    return {
+        **_suggestion_out(p.case, r),
+        "urgency": p.case.urgency,
+        "accept": _stage_due(p.accept),
+        "handle": _stage_due(p.handle),
+    }
 
 
 @router.get("/{number}", response=CaseOut)
@@ -262,7 +369,13 @@ def timeline(request: ActorRequest, number: str) -> list[dict]:
             "payload": e.payload,
             "attachment_ids": [a.pk for a in e.attachments.all()],
             "attachments": [
-                {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+                {
+                    "id": a.pk,
+                    "name": a.name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "published": a.published,
+                }
                 for a in e.attachments.all()
             ],
         }

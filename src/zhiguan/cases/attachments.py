@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from zhiguan.audit import services as audit
+from zhiguan.cases.errors import NotYourTask
 from zhiguan.cases.models import CaseAttachment
-from zhiguan.errors import Forbidden, InvalidInput
+from zhiguan.errors import Forbidden, InvalidInput, NotFound
 from zhiguan.org.permissions import Actor
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -190,3 +191,45 @@ def _purge_orphan_files(since: datetime, until: datetime) -> int:
     for name in set(names) - known:
         candidates[name].unlink()
     return len(set(names) - known)
+
+
+@transaction.atomic
+def set_published(*, actor: Actor, attachment_id: int, published: bool) -> CaseAttachment:
+    """Show (or hide again) one photo of a case on its public page: the citizen sees the repair.
+
+    Only a handler of the case's lead department may do it (403 `not_your_task` otherwise, 404 for
+    a file of a case outside the actor's jurisdiction), only for photos bound to a case (422
+    `not_a_photo`); audited as `case.attachment_published` / `case.attachment_unpublished`.
+    Publishing twice changes nothing and records nothing.
+    """
+    attachment = (
+        CaseAttachment.objects.select_for_update()
+        .select_related("case")
+        .filter(pk=attachment_id, jurisdiction_id=actor.jurisdiction.pk, case__isnull=False)
+        .first()
+    )
+    if attachment is None or attachment.case is None:
+        raise NotFound()
+    case = attachment.case
+    if (
+        not actor.can("case.act")
+        or actor.department is None
+        or case.lead_department_id != actor.department.pk
+    ):
+        raise NotYourTask()
+    if attachment.content_type not in IMAGE_TYPES:
+        raise InvalidInput(
+            _("Only photos can be shown to the public."), code="not_a_photo", field="attachment_id"
+        )
+    if attachment.published == published:
+        return attachment
+    attachment.published = published
+    attachment.save(update_fields=["published"])
+    audit.record(
+        actor=actor,
+        action="case.attachment_published" if published else "case.attachment_unpublished",
+        target=attachment,
+        before={"published": not published},
+        after={"published": published, "case": case.number},
+    )
+    return attachment

@@ -66,11 +66,16 @@ class AssignInspectorIn(ActionIn):
 
 
 class VerifyIn(ActionIn):
-    """On site: the GPS position and at least one photo; by camera: which camera was looked at."""
+    """On site: the inspector's own position where they verified (the device's GPS, never the case's
+    point) and at least one photo; by camera: which camera was looked at."""
 
     method: Literal["site", "camera"]
     lng: Annotated[Number, Field(ge=-180, le=180)] | None = None
     lat: Annotated[Number, Field(ge=-90, le=90)] | None = None
+    # A browser's geolocation is WGS-84; map apps of Chinese vendors send GCJ-02 or BD-09.
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    # The device's reported accuracy radius in metres, when it gives one.
+    accuracy: Annotated[Number, Field(ge=0, le=100000)] | None = None
     camera: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
 
 

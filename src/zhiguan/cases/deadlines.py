@@ -1,15 +1,19 @@
 """Stage deadlines of a case (accept, handle, callback) and its warning level.
 
 All time arithmetic goes through `zhiguan.workdays`: accept in working hours, handle in working
-days, callback in working days (docs/decisions/030-cases-workflow-and-deadlines.md). The handling
+days (or in working hours when the profile carries a 数字城管 handling standard:
+docs/decisions/060-city-management-taxonomy.md), callback in working days
+(docs/decisions/030-cases-workflow-and-deadlines.md). The handling
 clock counts from dispatch (交办), stops while the case is suspended, and moves with approved
 extensions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,9 +23,12 @@ from zhiguan.cases.models import Case, CaseDeadline
 from zhiguan.cases.models.case import Urgency, WarningLevel
 from zhiguan.cases.models.work import Stage, TaskStatus
 from zhiguan.errors import InvalidInput
-from zhiguan.workdays.calendar import WorkCalendar
+from zhiguan.workdays.calendar import Deadline, WorkCalendar
 from zhiguan.workdays.queries import get_calendar
 from zhiguan.workdays.services import deadline_for
+
+if TYPE_CHECKING:
+    from zhiguan.taxonomy.models import DeadlineProfile
 
 
 def yellow_share() -> float:
@@ -29,8 +36,7 @@ def yellow_share() -> float:
     return float(settings.ZHIGUAN_CASE_YELLOW_SHARE)
 
 
-def limits(case: Case) -> tuple[Decimal, int, int]:
-    """(accept working hours, handle working days, callback working days) for the case's profile and urgency."""
+def _profile(case: Case) -> DeadlineProfile:
     from zhiguan.taxonomy.queries import effective_profile
 
     profile = case.deadline_profile or effective_profile(case.category)
@@ -38,22 +44,53 @@ def limits(case: Case) -> tuple[Decimal, int, int]:
         raise InvalidInput(
             _("The category has no deadline profile."), code="no_deadline_profile", field="category_id"
         )
+    return profile
+
+
+def limits(case: Case) -> tuple[Decimal, int, int]:
+    """(accept working hours, handle working days, callback working days) for the case's profile and urgency.
+
+    The handling limit actually applied is `handle_limit` (it may be in working hours)."""
+    profile = _profile(case)
     if case.urgency == Urgency.URGENT:
         return Decimal(profile.urgent_accept_hours), profile.urgent_handle_days, profile.callback_days
     return Decimal(profile.accept_hours), profile.handle_days, profile.callback_days
+
+
+@dataclass(frozen=True)
+class HandleLimit:
+    """The handling limit: exactly one of working days or working hours."""
+
+    days: int | None = None
+    hours: Decimal | None = None
+
+
+def handle_limit(case: Case) -> HandleLimit:
+    """The handling limit for the case's profile and urgency.
+
+    A profile with `handle_hours` (the 数字城管 handling standards: 井盖缺失 6 工作时) counts in
+    working hours; urgent cases use `urgent_handle_hours`, else the normal hours. Without hours,
+    working days as before (`handle_days` / `urgent_handle_days`)."""
+    profile = _profile(case)
+    urgent = case.urgency == Urgency.URGENT
+    if profile.handle_hours is not None:
+        hours = (
+            profile.urgent_handle_hours
+            if urgent and profile.urgent_handle_hours is not None
+            else profile.handle_hours
+        )
+        return HandleLimit(hours=Decimal(hours))
+    if urgent and profile.urgent_handle_hours is not None:
+        return HandleLimit(hours=Decimal(profile.urgent_handle_hours))
+    return HandleLimit(days=profile.urgent_handle_days if urgent else profile.handle_days)
 
 
 def _active(case: Case, stage: str) -> CaseDeadline | None:
     return case.deadlines.filter(stage=stage, active=True).order_by("-id").first()
 
 
-def _start(
-    case: Case, stage: str, start: datetime, *, days: int | None = None, hours: Decimal | None = None
-) -> CaseDeadline:
+def _record(case: Case, stage: str, start: datetime, deadline: Deadline) -> CaseDeadline:
     case.deadlines.filter(stage=stage, active=True).update(active=False)
-    deadline = deadline_for(
-        jurisdiction_id=case.jurisdiction_id, start=start, working_days=days, working_hours=hours
-    )
     return CaseDeadline.objects.create(
         case=case,
         stage=stage,
@@ -64,26 +101,53 @@ def _start(
     )
 
 
-def start_dispatch_stages(case: Case, *, now: datetime) -> tuple[CaseDeadline | None, CaseDeadline]:
-    """On dispatch: accept within N working hours and handle within N working days, both counted from now.
+def _start(
+    case: Case, stage: str, start: datetime, *, days: int | None = None, hours: Decimal | None = None
+) -> CaseDeadline:
+    deadline = deadline_for(
+        jurisdiction_id=case.jurisdiction_id, start=start, working_days=days, working_hours=hours
+    )
+    return _record(case, stage, start, deadline)
 
-    A profile whose acceptance time is 0 hours (consultations) has no acceptance stage: the case
-    is handled on the handling deadline alone, no accept deadline runs, turns red or escalates.
-    Returns the (accept, handle) stage rows; accept is None without an acceptance stage.
+
+def dispatch_deadlines(case: Case, *, now: datetime) -> tuple[Deadline | None, Deadline]:
+    """The (accept, handle) deadlines a dispatch at `now` sets, computed without writing anything.
+
+    Accept within N working hours and handle within the handling limit (working days, or working
+    hours: `handle_limit`), both counted from `now`, for the case's profile (`case.deadline_profile`, else its category's) and urgency. A profile whose
+    acceptance time is 0 hours (consultations) has no acceptance stage: accept is None. The
+    dispatch console previews exactly this; `start_dispatch_stages` records it.
     """
-    accept_hours, handle_days, _callback = limits(case)
-    if accept_hours > 0:
-        accept: CaseDeadline | None = _start(case, Stage.ACCEPT, now, hours=accept_hours)
+    accept_hours, _handle_days, _callback = limits(case)
+    handle = handle_limit(case)
+    jid = case.jurisdiction_id
+    accept = (
+        deadline_for(jurisdiction_id=jid, start=now, working_hours=accept_hours) if accept_hours > 0 else None
+    )
+    return accept, deadline_for(
+        jurisdiction_id=jid, start=now, working_days=handle.days, working_hours=handle.hours
+    )
+
+
+def start_dispatch_stages(case: Case, *, now: datetime) -> tuple[CaseDeadline | None, CaseDeadline]:
+    """On dispatch: record the stages `dispatch_deadlines` computes (accept is None without an acceptance stage).
+
+    Returns the (accept, handle) stage rows; no accept deadline runs, turns red or escalates
+    when the profile has no acceptance stage.
+    """
+    accept_due, handle_due = dispatch_deadlines(case, now=now)
+    if accept_due is not None:
+        accept: CaseDeadline | None = _record(case, Stage.ACCEPT, now, accept_due)
     else:
         case.deadlines.filter(stage=Stage.ACCEPT, active=True).update(active=False)
         accept = None
-    return accept, _start(case, Stage.HANDLE, now, days=handle_days)
+    return accept, _record(case, Stage.HANDLE, now, handle_due)
 
 
 def restart_handle(case: Case, *, now: datetime) -> CaseDeadline:
     """Rework or reopen: a new handling stage from now; the old one keeps its outcome."""
-    _accept, handle_days, _callback = limits(case)
-    return _start(case, Stage.HANDLE, now, days=handle_days)
+    handle = handle_limit(case)
+    return _start(case, Stage.HANDLE, now, days=handle.days, hours=handle.hours)
 
 
 def start_callback_stage(case: Case, *, now: datetime) -> None:

@@ -19,10 +19,12 @@ from pydantic import ValidationError
 
 from zhiguan.cases import contracts, deadlines, routing, workflow
 from zhiguan.cases.contracts import ActionIn
+from zhiguan.cases.errors import GuardFailed
 from zhiguan.cases.models import Case, CaseExtension, CaseReturn, CaseSuspension, CaseTask
-from zhiguan.cases.models.work import Stage, TaskRole, TaskStatus
+from zhiguan.cases.models.work import OPEN_TASK_STATUSES, Stage, TaskRole, TaskStatus
 from zhiguan.cases.status import OPEN_STATUSES, Role
 from zhiguan.errors import InvalidInput
+from zhiguan.geo.crs import haversine_m, to_wgs84
 from zhiguan.org.permissions import Actor, restrict
 from zhiguan.validation import invalid_input
 
@@ -301,7 +303,7 @@ def _verify(ctx: Ctx) -> Outcome:
             raise InvalidInput(_("An on-site verification needs the GPS position."), field="lng")
         if not attachments:
             raise InvalidInput(_("An on-site verification needs at least one photo."), field="attachment_ids")
-        payload.update(lng=p.lng, lat=p.lat)
+        payload.update(_verified_at(case, p.lng, p.lat, p.crs, p.accuracy))
     else:
         if not p.camera:
             raise InvalidInput(_("This field is required."), field="camera")
@@ -310,6 +312,19 @@ def _verify(ctx: Ctx) -> Outcome:
         case.rework_count += 1
         _back_to_department(ctx)
     return Outcome(note=p.note, payload=payload, attachment_ids=attachments)
+
+
+def _verified_at(case: Case, lng: float, lat: float, crs: str, accuracy: float | None) -> dict[str, Any]:
+    """Where the inspector stood (WGS-84), how sure the device was, and how far that is from the case."""
+    wgs_lng, wgs_lat = to_wgs84(lng, lat, crs)
+    at: dict[str, Any] = {"lng": round(float(wgs_lng), 7), "lat": round(float(wgs_lat), 7), "crs": "wgs84"}
+    at["accuracy_m"] = round(accuracy) if accuracy is not None else None
+    at["distance_m"] = (
+        round(float(haversine_m(wgs_lng, wgs_lat, case.lng, case.lat)))
+        if case.lng is not None and case.lat is not None
+        else None
+    )
+    return at
 
 
 def _back_to_department(ctx: Ctx) -> None:
@@ -323,9 +338,28 @@ def _back_to_department(ctx: Ctx) -> None:
 
 @effect("close")
 def _close(ctx: Ctx) -> Outcome:
+    _refuse_open_co_tasks(ctx.case)
     ctx.case.closed_at = ctx.now
     deadlines.start_callback_stage(ctx.case, now=ctx.now)
     return Outcome(note=ctx.data.note)
+
+
+def _refuse_open_co_tasks(case: Case) -> None:
+    """A case is closed only when every co-handler has replied (docs/decisions/064): a closed case
+    never shows an open task, and the dispatcher is told which departments are still open."""
+    open_tasks = (
+        case.tasks.filter(role=TaskRole.CO, status__in=OPEN_TASK_STATUSES)
+        .select_related("department")
+        .order_by("id")
+    )
+    names = [t.department.name for t in open_tasks]
+    if names:
+        raise GuardFailed(
+            _("Co-handlers have not replied yet: %(departments)s. They reply before the case is closed.")
+            % {"departments": "、".join(names)},
+            code="open_co_handler_tasks",
+            departments=names,
+        )
 
 
 @effect("callback")

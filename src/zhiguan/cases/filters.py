@@ -24,3 +24,7 @@ class CaseFilter(ParamsSchema):
     created_from: date | None = None
     created_to: date | None = None
     q: str | None = Field(None, max_length=100)
+    # "My reports": the cases the person asking registered themselves (an inspector's 上报).
+    reported_by_me: bool | None = None
+    # "To verify": the cases assigned to the person asking for on-site verification.
+    verifier_is_me: bool | None = None

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -15,13 +16,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from zhiguan.cases import deadlines, routing
 from zhiguan.cases.filters import CaseFilter
 from zhiguan.cases.models import Case, CaseAttachment, CaseDeadline, CaseEvent, CaseTask, RoutingRule
+from zhiguan.cases.models.case import Urgency
 from zhiguan.cases.models.work import TaskStatus
 from zhiguan.cases.registration import remember_related
+from zhiguan.cases.routing import Route
 from zhiguan.errors import InvalidInput, NotFound
 from zhiguan.org.models import DataScope
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
+from zhiguan.workdays.calendar import Deadline
 
 
 def visible_cases(actor: Actor, action: str = "case.view") -> QuerySet[Case]:
@@ -95,6 +100,10 @@ def filtered(actor: Actor, f: CaseFilter, action: str = "case.view") -> QuerySet
     for name in ("warning_level", "channel", "request_type", "street_id", "community_id", "grid_id"):
         if (value := getattr(f, name)) is not None:
             qs = qs.filter(**{name: value})
+    if f.reported_by_me:
+        qs = qs.filter(reported_by_id=actor.user.pk) if actor.user is not None else qs.none()
+    if f.verifier_is_me:
+        qs = qs.filter(verifier_id=actor.user.pk) if actor.user is not None else qs.none()
     if f.category_id is not None:
         qs = qs.filter(category_id__in=_category_subtree(f.category_id))
     if f.department_id is not None:
@@ -316,3 +325,79 @@ def routing_rules(actor: Actor, *, include_history: bool = False) -> QuerySet[Ro
     if not include_history:
         qs = qs.filter(current=True)
     return qs.order_by("position", "key", "version")
+
+
+# -- what dispatching would do: the routing suggestion and the deadlines, nothing written -------------
+
+# The dispatch queue asks for the suggestions of the rows it shows, at most this many at a time.
+SUGGESTIONS_MAX = 100
+
+
+def dispatch_suggestions(actor: Actor, numbers: list[str]) -> list[tuple[Case, Route]]:
+    """Where the routing rules would send each of these visible cases now, and by which rule.
+
+    Cases the actor may not see are absent. One query for the cases, then `routing.route` for
+    each (its rules query, and the co-handlers of a matching rule that names some).
+    """
+    require(actor, "routing.view")
+    if len(numbers) > SUGGESTIONS_MAX:
+        raise InvalidInput(
+            _("Ask for at most %(max)d cases at a time.") % {"max": SUGGESTIONS_MAX},
+            code="too_many",
+            field="number",
+            max=SUGGESTIONS_MAX,
+        )
+    chain = "category" + "__parent" * 2
+    qs = (
+        visible_cases(actor)
+        .filter(number__in=numbers)
+        .select_related(
+            chain,
+            # The category's default lead department, at any of its three levels.
+            *(f"category{'__parent' * depth}__default_lead_department" for depth in range(3)),
+        )
+    )
+    found = {c.number: c for c in qs}
+    return [(found[n], routing.route(found[n])) for n in dict.fromkeys(numbers) if n in found]
+
+
+@dataclass(frozen=True)
+class DispatchPreview:
+    """What dispatching the case now would decide: lead, rule, and the accept and handle deadlines."""
+
+    case: Case
+    route: Route
+    accept: Deadline | None
+    handle: Deadline
+
+
+def dispatch_preview(
+    actor: Actor,
+    number: str,
+    *,
+    lead_department_id: int | None = None,
+    urgency: str | None = None,
+    now: datetime | None = None,
+) -> DispatchPreview:
+    """The deadlines a dispatch at `now` would set, to the lead department given (else the routing
+    suggestion) at the urgency given (else the case's): computed by the calls the dispatch itself
+    makes (`routing.decide_dispatch`, `deadlines.dispatch_deadlines`), so the two never differ.
+    Nothing is written; the case is not locked.
+    """
+    require(actor, "routing.view")
+    case = get_case(actor, number)
+    if urgency is not None:
+        if urgency not in Urgency.values:
+            raise InvalidInput(
+                _("Unknown urgency."), code="unknown_urgency", field="urgency", allowed=list(Urgency.values)
+            )
+        case.urgency = urgency
+    decision = (
+        routing.route(case)
+        if lead_department_id is None
+        else routing.decide_dispatch(actor=actor, case=case, lead_department_id=lead_department_id)
+    )
+    # As the dispatch effect does: a matching rule's profile, else the category's.
+    case.deadline_profile = decision.profile
+    accept, handle = deadlines.dispatch_deadlines(case, now=now or timezone.now())
+    return DispatchPreview(case=case, route=decision, accept=accept, handle=handle)

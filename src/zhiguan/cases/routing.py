@@ -7,6 +7,7 @@ version that routed it, and later edits never change it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import lru_cache
@@ -21,13 +22,26 @@ from shapely.geometry import mapping, shape
 
 from zhiguan.audit import services as audit
 from zhiguan.cases.models import Case, RoutingRule
-from zhiguan.errors import InvalidInput, NotFound
+from zhiguan.errors import Conflict, InvalidInput, NotFound
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, get_or_404, require
 from zhiguan.workdays.queries import get_calendar
 
 DAY_KINDS = ("working", "non_working")
 OFFICE_TIMES = ("in", "out")
+
+
+# A dry run explains this many of the rules that did not match (before the one that did).
+TRIED_SHOWN = 5
+
+
+@dataclass
+class Trial:
+    """One rule tried for a case: the conditions that held, and the first that did not (if any)."""
+
+    rule: RoutingRule
+    held: list[str]
+    failed: str | None
 
 
 @dataclass
@@ -37,6 +51,9 @@ class Route:
     reason: str
     co_handlers: list[Department] = field(default_factory=list)
     profile: Any = None
+    # Filled by a dry run only: the rules tried (`route(..., explain=True)`) and the unsaved case.
+    trials: list[Trial] = field(default_factory=list)
+    case: Case | None = None
 
 
 def _category_chain(category: Any) -> list[int]:
@@ -67,19 +84,35 @@ def _in_window(start: time, end: time, moment: time) -> bool:
     return start <= moment < end if start <= end else moment >= start or moment < end
 
 
-def time_matches(rule: RoutingRule, jurisdiction_id: int, at: datetime) -> bool:
-    """The rule's day kind, office-time and time-of-day conditions hold at `at` (local time)."""
-    if not (rule.day_kind or rule.office_time or rule.time_from is not None):
-        return True
-    calendar = get_calendar(jurisdiction_id)
-    local = timezone.localtime(at)
-    if rule.day_kind and calendar.is_working_day(local.date()) != (rule.day_kind == "working"):
-        return False
-    if rule.office_time and calendar.is_office_time(local) != (rule.office_time == "in"):
-        return False
-    if rule.time_from is not None and rule.time_to is not None:
-        return _in_window(rule.time_from, rule.time_to, local.time())
-    return True
+def _checks(
+    rule: RoutingRule, case: Case, category_chain: list[int], at: datetime
+) -> Iterator[tuple[str, bool]]:
+    """Each condition the rule sets, in the order tried, with whether it holds (lazily: the
+    first failure ends a match without evaluating the rest)."""
+    if rule.category_id is not None:
+        yield "category", rule.category_id in category_chain
+    if rule.area_id is not None:
+        yield "area", rule.area_id in (case.street_id, case.community_id, case.grid_id)
+    if rule.polygon:
+        yield "polygon", in_polygon(rule.polygon, case.lng, case.lat)
+    if rule.day_kind or rule.office_time or rule.time_from is not None:
+        calendar = get_calendar(case.jurisdiction_id)
+        local = timezone.localtime(at)
+        if rule.day_kind:
+            yield "day_kind", calendar.is_working_day(local.date()) == (rule.day_kind == "working")
+        if rule.office_time:
+            yield "office_time", calendar.is_office_time(local) == (rule.office_time == "in")
+        if rule.time_from is not None and rule.time_to is not None:
+            yield "time_window", _in_window(rule.time_from, rule.time_to, local.time())
+    if rule.request_types:
+        yield "request_type", case.request_type in rule.request_types
+    if rule.channels:
+        yield "channel", case.channel in rule.channels
+    if rule.urgencies:
+        yield "urgency", case.urgency in rule.urgencies
+    if rule.keywords:
+        text = case.description or ""
+        yield "keywords", any(k and k in text for k in rule.keywords)
 
 
 def rule_matches(
@@ -89,32 +122,35 @@ def rule_matches(
 
     Time conditions look at `at`: when the case was registered (now for a dry run).
     """
-    if rule.category_id is not None and rule.category_id not in category_chain:
-        return False
-    if rule.area_id is not None and rule.area_id not in (case.street_id, case.community_id, case.grid_id):
-        return False
-    if rule.polygon and not in_polygon(rule.polygon, case.lng, case.lat):
-        return False
-    if not time_matches(rule, case.jurisdiction_id, at or case.created_at or timezone.now()):
-        return False
-    if rule.request_types and case.request_type not in rule.request_types:
-        return False
-    if rule.channels and case.channel not in rule.channels:
-        return False
-    if rule.urgencies and case.urgency not in rule.urgencies:
-        return False
-    text = case.description or ""
-    return not rule.keywords or any(k and k in text for k in rule.keywords)
+    return _trial(rule, case, category_chain, at or case.created_at or timezone.now()).failed is None
 
 
-def route(case: Case, *, at: datetime | None = None) -> Route:
-    """Where the case would go, by which rule (and version), and why (time conditions at `at`)."""
+def _trial(rule: RoutingRule, case: Case, category_chain: list[int], at: datetime) -> Trial:
+    held: list[str] = []
+    for name, ok in _checks(rule, case, category_chain, at):
+        if not ok:
+            return Trial(rule, held, name)
+        held.append(name)
+    return Trial(rule, held, None)
+
+
+def route(case: Case, *, at: datetime | None = None, explain: bool = False) -> Route:
+    """Where the case would go, by which rule (and version), and why (time conditions at `at`).
+
+    With `explain`, the route also lists the rules tried: the first few that failed, with the
+    condition that failed, and the one that matched, with every condition it set.
+    """
     from zhiguan.taxonomy.queries import effective_lead_department
 
     chain = _category_chain(case.category)
+    when = at or case.created_at or timezone.now()
+    trials: list[Trial] = []
     rules = RoutingRule.objects.filter(jurisdiction_id=case.jurisdiction_id, current=True, retired=False)
     for rule in rules.select_related("lead_department", "deadline_profile").order_by("position", "key"):
-        if rule_matches(rule, case, chain, at):
+        trial = _trial(rule, case, chain, when)
+        if explain and (trial.failed is None or len(trials) < TRIED_SHOWN):
+            trials.append(trial)
+        if trial.failed is None:
             co = list(
                 Department.objects.filter(pk__in=rule.co_handler_ids, jurisdiction_id=case.jurisdiction_id)
             )
@@ -123,21 +159,23 @@ def route(case: Case, *, at: datetime | None = None) -> Route:
                 "version": rule.version,
                 "name": rule.name,
             }
-            return Route(rule.lead_department, rule, reason, co, rule.deadline_profile)
+            return Route(rule.lead_department, rule, reason, co, rule.deadline_profile, trials)
     lead = effective_lead_department(case.category)
     if lead is None:
-        return Route(None, None, _("No rule matched and the category has no default lead department."))
-    return Route(lead, None, _("No rule matched; the category's default lead department."))
+        return Route(
+            None, None, _("No rule matched and the category has no default lead department."), trials=trials
+        )
+    return Route(lead, None, _("No rule matched; the category's default lead department."), trials=trials)
 
 
-def _leading_department(actor: Actor, dept_id: Any, field_name: str) -> Department:
+def _leading_department(actor: Actor, dept_id: Any, field_name: str, code: str | None = None) -> Department:
     dept = (
         Department.objects.filter(pk=dept_id, jurisdiction_id=actor.jurisdiction.pk).first()
         if isinstance(dept_id, int) and not isinstance(dept_id, bool)
         else None
     )
     if dept is None or not dept.can_lead:
-        raise InvalidInput(_("Choose an active bureau or street office."), field=field_name)
+        raise InvalidInput(_("Choose an active bureau or street office."), code=code, field=field_name)
     return dept
 
 
@@ -192,6 +230,14 @@ RULE_FIELDS = [
 ]
 
 
+# A reference a rule names that is not in the jurisdiction: its stable code.
+UNKNOWN_CODES = {
+    "category": "unknown_category",
+    "area": "unknown_area",
+    "deadline_profile": "unknown_deadline_profile",
+}
+
+
 def _clean_rule_fields(actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
     from zhiguan.geo.models import Area
     from zhiguan.taxonomy.models import Category, DeadlineProfile
@@ -202,18 +248,33 @@ def _clean_rule_fields(actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
         if value is not None:
             obj = model.objects.filter(pk=value, jurisdiction_id=actor.jurisdiction.pk).first()
             if obj is None:
-                raise InvalidInput(_("Unknown reference."), field=f"{name}_id")
+                raise InvalidInput(_("Unknown reference."), code=UNKNOWN_CODES[name], field=f"{name}_id")
             out[name] = obj
         else:
             out[name] = None
     out["lead_department"] = _leading_department(
-        actor, fields.pop("lead_department_id", None), "lead_department_id"
+        actor, fields.pop("lead_department_id", None), "lead_department_id", "unknown_department"
     )
     out["co_handler_ids"] = [
-        _leading_department(actor, i, "co_handler_ids").pk for i in fields.pop("co_handler_ids", None) or []
+        _leading_department(actor, i, "co_handler_ids", "unknown_department").pk
+        for i in fields.pop("co_handler_ids", None) or []
     ]
     out.update(_clean_conditions(fields))
+    if out["polygon"] is not None:
+        _check_inside_district(actor, out["polygon"])
     return out
+
+
+def _check_inside_district(actor: Actor, polygon: dict[str, Any]) -> None:
+    """A drawn area must lie inside the district (a jurisdiction without a boundary checks nothing)."""
+    from zhiguan.geo.lookup import get_index
+
+    district = get_index(actor.jurisdiction.pk).district
+    # About 50 m of slack: a vertex clicked on the boundary line is not "outside".
+    if district is not None and not district.buffer(0.0005).covers(shape(polygon)):
+        raise InvalidInput(
+            _("The drawn area must lie inside the district."), code="polygon_outside", field="polygon"
+        )
 
 
 def _clean_polygon(value: Any) -> dict[str, Any] | None:
@@ -242,7 +303,11 @@ def _clean_conditions(fields: dict[str, Any]) -> dict[str, Any]:
         fields[name] = value
     start, end = fields.get("time_from"), fields.get("time_to")
     if (start is None) != (end is None) or (start is not None and start == end):
-        raise InvalidInput(_("Give the time window's start and end (different times)."), field="time_from")
+        raise InvalidInput(
+            _("Give the time window's start and end (different times)."),
+            code="invalid_time_window",
+            field="time_from",
+        )
     return fields
 
 
@@ -265,13 +330,7 @@ def create_rule(*, actor: Actor, **fields: Any) -> RoutingRule:
 def revise_rule(*, actor: Actor, key: int, **fields: Any) -> RoutingRule:
     """Edit a rule: the current version stops being current and a new version row takes its place."""
     require(actor, "routing.manage")
-    old = (
-        RoutingRule.objects.select_for_update()
-        .filter(jurisdiction_id=actor.jurisdiction.pk, key=key, current=True)
-        .first()
-    )
-    if old is None:
-        raise NotFound()
+    old = _current_for_update(actor, key)
     values = _clean_rule_fields(actor, fields)
     RoutingRule.objects.filter(pk=old.pk).update(current=False)
     rule = RoutingRule.objects.create(
@@ -287,6 +346,80 @@ def revise_rule(*, actor: Actor, key: int, **fields: Any) -> RoutingRule:
     return rule
 
 
+@transaction.atomic
+def set_rule_retired(*, actor: Actor, key: int, retired: bool, reason: str = "") -> RoutingRule:
+    """Retire a rule (it is no longer tried) or restore it, keeping its version and place in the order.
+
+    The flag changes on the current version row: the conditions are unchanged, and every version
+    stays for the cases it routed."""
+    require(actor, "routing.manage")
+    rule = _current_for_update(actor, key)
+    if rule.retired != retired:
+        rule.retired = retired
+        rule.save(update_fields=["retired"])
+        audit.record(
+            actor=actor,
+            action="routing.rule_retired" if retired else "routing.rule_restored",
+            target=rule,
+            before={"retired": not retired},
+            after={"retired": retired},
+            note=reason,
+        )
+    return rule
+
+
+def _current_for_update(actor: Actor, key: int) -> RoutingRule:
+    rule = (
+        RoutingRule.objects.select_for_update()
+        .filter(jurisdiction_id=actor.jurisdiction.pk, key=key, current=True)
+        .first()
+    )
+    if rule is None:
+        raise NotFound()
+    return rule
+
+
+# Positions are written 10 apart, so that a rule created with a position in between lands there.
+POSITION_STEP = 10
+
+
+@transaction.atomic
+def reorder_rules(*, actor: Actor, keys: list[int]) -> list[RoutingRule]:
+    """Put the rules in the order of `keys` (first is tried first), all or nothing.
+
+    `keys` must name every current rule (retired ones too) exactly once; a list that does not
+    (someone added or changed a rule meanwhile) is refused with `stale_order`. The order is a
+    property of the list, not of a rule's content: positions change on the current rows, no
+    versions are added, and the audit record holds the order before and after."""
+    require(actor, "routing.manage")
+    rows = list(
+        RoutingRule.objects.select_for_update()
+        .filter(jurisdiction_id=actor.jurisdiction.pk, current=True)
+        .order_by("position", "key")
+    )
+    if len(keys) != len(set(keys)) or set(keys) != {r.key for r in rows}:
+        raise Conflict(
+            _("The list of rules has changed since you loaded it; reload and reorder again."),
+            code="stale_order",
+            field="keys",
+        )
+    before = [r.key for r in rows]
+    by_key = {r.key: r for r in rows}
+    ordered = [by_key[k] for k in keys]
+    for i, rule in enumerate(ordered, start=1):
+        rule.position = i * POSITION_STEP
+    RoutingRule.objects.bulk_update(ordered, ["position"])
+    if before != keys:
+        audit.record(
+            actor=actor,
+            action="routing.rules_reordered",
+            target=actor.jurisdiction,
+            before={"order": before},
+            after={"order": list(keys)},
+        )
+    return ordered
+
+
 def dry_run(
     *,
     actor: Actor,
@@ -294,10 +427,14 @@ def dry_run(
     lng: float | None = None,
     lat: float | None = None,
     crs: str = "wgs84",
+    area_id: int | None = None,
     at: datetime | None = None,
     **attrs: Any,
 ) -> Route:
-    """Where a case with these attributes, registered at `at` (default now), would go, without creating anything."""
+    """Where a case with these attributes, registered at `at` (default now), would go, and why,
+    without creating anything. The place is a point (located like a new case) or an area (the
+    case is put in it and in the areas around it); the route explains the rules it tried."""
+    from zhiguan.geo.models import Area
     from zhiguan.geo.services import fill_location
     from zhiguan.taxonomy.models import Category
 
@@ -306,6 +443,14 @@ def dry_run(
     case = Case(jurisdiction=actor.jurisdiction, category=category, **attrs)
     if lng is not None and lat is not None:
         fill_location(case, jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
+    elif area_id is not None:
+        area = get_or_404(actor, Area.objects.all(), "geo.view", pk=area_id)
+        while area is not None:
+            if area.level in ("street", "community", "grid"):
+                setattr(case, f"{area.level}_id", area.pk)
+            area = area.parent
     if at is not None and timezone.is_naive(at):
         at = timezone.make_aware(at)
-    return route(case, at=at)
+    result = route(case, at=at, explain=True)
+    result.case = case
+    return result

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhiguan.schemas import Clock, Code, Id, InputSchema, Moment
+from zhiguan.schemas import Clock, Code, Id, InputSchema, Moment, ParamsSchema
 
 DESCRIPTION_MAX = 5000
 
@@ -100,6 +100,9 @@ class CaseOut(CaseSummaryOut):
     extension_count: int
     extension_days: int
     closed_at: datetime | None
+    # Who verifies it on site (assigned by grid duty or by the dispatcher); None: nobody yet.
+    verifier_id: int | None = None
+    verifier_name: str | None = None
     reporters: list[ReporterOut]
     tasks: list[TaskOut]
     deadlines: list[CaseDeadlineOut]
@@ -119,6 +122,7 @@ class EventAttachmentOut(Schema):
     name: str
     content_type: str
     size: int
+    published: bool = False
 
 
 class EventOut(Schema):
@@ -178,17 +182,9 @@ class DryRunIn(InputSchema):
     lng: float | None = None
     lat: float | None = None
     crs: Code = "wgs84"
+    # Instead of a point: a street, community or grid the case would lie in.
+    area_id: Id | None = None
     at: Moment | None = None
-
-
-class RouteOut(Schema):
-    lead_department_id: int | None
-    lead_department_name: str | None
-    co_handler_ids: list[int]
-    rule_id: int | None
-    rule_key: int | None
-    rule_version: int | None
-    reason: str
 
 
 class RuleIn(InputSchema):
@@ -233,3 +229,80 @@ class RuleOut(Schema):
     lead_department_id: int
     co_handler_ids: list[int]
     deadline_profile_id: int | None
+    created_at: datetime
+
+
+class RuleTrialOut(Schema):
+    """A rule a dry run tried: the conditions that held and the first that did not (null: it matched)."""
+
+    rule_key: int
+    rule_version: int
+    name: str
+    position: int
+    lead_department_name: str
+    held: list[str]
+    failed: str | None
+
+
+class RouteOut(Schema):
+    """Where a case would go (a dry run): the lead, the rule, why, and the rules tried on the way."""
+
+    lead_department_id: int | None
+    lead_department_name: str | None
+    co_handler_ids: list[int]
+    rule_id: int | None
+    rule_key: int | None
+    rule_version: int | None
+    reason: str
+    street_id: int | None
+    community_id: int | None
+    grid_id: int | None
+    trials: list[RuleTrialOut]
+
+
+class RuleOrderIn(InputSchema):
+    keys: list[Annotated[int, Field(ge=1)]] = Field(max_length=1000)
+
+
+class RuleRetireIn(InputSchema):
+    reason: str = Field("", max_length=255)
+
+
+class SuggestionParams(ParamsSchema):
+    # The case numbers (repeated: ?number=A&number=B); more than queries.SUGGESTIONS_MAX is refused.
+    number: list[Annotated[str, Field(max_length=32)]] = Field(min_length=1, max_length=1000)
+
+
+class RouteSuggestionOut(Schema):
+    """Where the routing rules would send a case now: the dispatch queue's suggestion column."""
+
+    number: str
+    lead_department_id: int | None
+    lead_department_name: str | None
+    rule_key: int | None
+    rule_name: str | None
+    reason: str
+
+
+class StageDueOut(Schema):
+    """A stage deadline a dispatch would set: when, how much working time, and how it was counted."""
+
+    due_at: datetime
+    # "working_hours" or "working_days": which of the two amounts below is set.
+    rule: str
+    working_hours: float | None
+    working_days: int | None
+    explanation: str
+    warnings: list[dict[str, Any]]
+
+
+class DispatchPreviewOut(Schema):
+    lead_department_id: int | None
+    lead_department_name: str | None
+    rule_key: int | None
+    rule_name: str | None
+    reason: str
+    urgency: str
+    # None when the profile has no acceptance stage (consultations).
+    accept: StageDueOut | None
+    handle: StageDueOut

@@ -5,7 +5,8 @@
 - `annotate` / `annotate_many`: a timeline event and its audit record without a status change
   (escalations, supervision notices, duplicate links, classification corrections, alarms).
 - `upload_attachment` (checked by content) and `discard_on_error` (a failed registration leaves no
-  file behind), `reveal_reporters`: files for a later step, and the audited reveal.
+  file behind), `reveal_reporters`: files for a later step, and the audited reveal;
+  `set_published`: the lead department shows a repair photo on the case's public page.
 
 Nothing else creates a `CaseEvent`. After each commit `events.case_changed` is sent with ids only.
 The effect of each action lives in `effects.py`, deadlines in `deadlines.py`.
@@ -23,13 +24,14 @@ from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
 from zhiguan.cases import deadlines, effects, registration, tasks, workflow
-from zhiguan.cases.attachments import IMAGE_TYPES, discard_on_error, upload_attachment
+from zhiguan.cases.attachments import IMAGE_TYPES, discard_on_error, set_published, upload_attachment
 from zhiguan.cases.errors import InvalidTransition
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
 from zhiguan.cases.reporters import reveal_reporters
 from zhiguan.cases.status import Role, Status
 from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhiguan.geo.services import locate
+from zhiguan.org.duty import on_duty
 from zhiguan.org.permissions import Actor, ActorKind, get_or_404, require, restrict
 from zhiguan.taxonomy.models import Category
 
@@ -43,6 +45,7 @@ __all__ = [
     "perform",
     "register",
     "reveal_reporters",
+    "set_published",
     "upload_attachment",
 ]
 
@@ -277,7 +280,48 @@ def perform(
             note=outcome.note[:255],
         )
         _notify_on_commit(case.pk, event.pk, action)
+        if case.status == Status.TO_VERIFY and from_status != Status.TO_VERIFY and case.verifier_id is None:
+            _assign_verifier_by_grid(case)
     return case
+
+
+def _assign_verifier_by_grid(case: Case) -> None:
+    """A case entering verification with nobody to verify it goes to the inspector on duty for its
+    grid (`org.duty`), in the same transaction, with its own timeline event and audit record by the
+    platform. Nobody on duty: it waits for the dispatcher (`assign_inspector`), who may also reassign."""
+    duty = on_duty(jurisdiction_id=case.jurisdiction_id, grid_id=case.grid_id)
+    if duty is None:
+        return
+    case.verifier = duty.person
+    case.save(update_fields=["verifier", "updated_at"])
+    platform = Actor.system(case.jurisdiction)
+    name = str(duty.person)
+    payload = {
+        "inspector_id": duty.person.pk,
+        "inspector_name": name,
+        "grid_id": duty.grid_id,
+        "grid": duty.grid_label,
+    }
+    note = _("Assigned for verification by grid: %(name)s (%(grid)s)") % {
+        "name": name,
+        "grid": duty.grid_label,
+    }
+    event = _append_event(
+        actor=platform,
+        case=case,
+        action="auto_assign_inspector",
+        from_status=case.status,
+        note=note,
+        payload=payload,
+    )
+    audit.record(
+        actor=platform,
+        action=_audit_action("auto_assign_inspector"),
+        target=case,
+        after={"event": event.seq, **payload},
+        note=note[:255],
+    )
+    _notify_on_commit(case.pk, event.pk, "auto_assign_inspector")
 
 
 def allowed_actions(*, actor: Actor, case: Case) -> list[str]:

@@ -33,6 +33,10 @@ ANNOTATIONS: dict[str, str] = {
     "supervise": "supervised",
     "supervision_answer": "supervision_answered",
     "supervision_overdue": "supervision_overdue",
+    # A citizen on the public map says "我也遇到了这个问题" instead of reporting it again (intake.nearby).
+    "me_too": "me_too_added",
+    # A case entering verification is given to its grid's inspector on duty (`services.perform`).
+    "auto_assign_inspector": "inspector_assigned_by_grid",
 }
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).
@@ -76,7 +80,9 @@ def _rows() -> list[Transition]:
         t(S.CLOSED, "callback", (OPERATOR, DISPATCHER, CITIZEN), S.CALLBACK_DONE),
         t(S.CALLBACK_DONE, "reopen", (SUPERVISOR,), S.IN_PROGRESS, guards.citizen_dissatisfied),
     ]
-    for status in WORKING_STATUSES:
+    # Co-handlers may still accept and reply after the lead fed back: the case closes only once
+    # they have (effects._refuse_open_co_tasks, docs/decisions/064).
+    for status in (*WORKING_STATUSES, S.TO_VERIFY, S.VERIFIED):
         rows.append(t(status, "accept_co", (HANDLER,), status, guards.has_pending_co_task))
         rows.append(t(status, "reply_co", (HANDLER,), status, guards.has_accepted_co_task))
     for status in sorted(OPEN_STATUSES):

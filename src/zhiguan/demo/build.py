@@ -12,8 +12,11 @@ from typing import Any
 
 from django.db import transaction
 
+from zhiguan.cases.models import Case
 from zhiguan.demo.cases_run import build_demo_cases
+from zhiguan.demo.field import build_demo_grid_duties
 from zhiguan.demo.org import build_demo_org
+from zhiguan.demo.routing import build_demo_routing
 from zhiguan.geo.demo import build_demo_geography
 from zhiguan.geo.models import Area
 from zhiguan.org.permissions import Actor
@@ -42,11 +45,16 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
             communities[area.parent.code].append((area.code, area.name))
         departments = build_demo_org(actor=actor, communities=communities)
         log(f"  departments: {len(departments)}")
+        log(f"  grid duties: {build_demo_grid_duties(actor=actor)}")
         taxonomy = build_demo_taxonomy(actor=actor, data_dir=data_dir, departments=departments)
         log(f"  taxonomy: {taxonomy}")
+        log(f"  routing rules: {build_demo_routing(actor=actor, departments=departments)}")
         if cases:
             step = time.perf_counter()
             built = build_demo_cases(jurisdiction=jurisdiction, data_dir=data_dir, count=cases, log=log)
             log(f"  cases: {built} in {time.perf_counter() - step:.1f} s")
+            dispatched = Case.objects.filter(jurisdiction=jurisdiction, lead_department__isnull=False)
+            total, by_rule = dispatched.count(), dispatched.filter(routing_rule__isnull=False).count()
+            log(f"  routing: {by_rule} of {total} dispatched cases by a rule ({by_rule / max(total, 1):.0%})")
     log(f"  built in {time.perf_counter() - started:.1f} s")
     return jurisdiction

@@ -5,25 +5,39 @@ The TipDM 2020 messages (`tipdm2020_c/train.csv`, rows whose text is raw) and of
 copied into the repository. Without them, messages come from the templates below, written for
 this project: a few dozen problems, each filed under a leaf of the built-in taxonomy, combined
 with invented places.
+
+The real messages come from another province with its places anonymised (西地省, A市, A3区,
+J6县 …) and often address officials by name ("尊敬的胡厅长", "书记大人"). `localise` makes them
+read as 钱塘区's: the province becomes 浙江省, the one city 杭州市, the first county code 钱塘区
+and a second a neighbouring district; roads, estates and towns named by code or in the text
+become slots that the planner fills with the case's own street, estate and a road of the demo
+district; officials are addressed as 领导. A message naming other real provinces' places or
+institutions, several cities, more than two counties, or a code left over is dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 TRAIN_CSV = Path("tipdm2020_c") / "train.csv"
 REPLIES_CSV = Path("tipdm2020_c") / "csv" / "fj4_replies_2816.csv"
+ESTATES_CSV = Path("geo_qiantang") / "xiasha_estates_lianjia_2019.csv"
 MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
 class Message:
+    """A request's text, with slots ({street}, {estate}, {road} …) the planner fills for its place."""
+
     text: str
     level1: str  # the gold level-1 label (real) or the level-1 of the template's leaf (generated)
     leaf: str = ""  # the leaf the template was written for; empty for real messages
+    topic: str = ""  # the department code the text is about, by `taxonomy.demo.LEAD_KEYWORDS`
 
 
 SURNAMES = (
@@ -32,24 +46,29 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建文辉力鹏飞红梅宇浩凯晨欣怡佳琪子涵梓轩雨婷俊峰海燕志国"
 
-ESTATES = (
-    "金沙湾花园",
-    "文海家园",
-    "云水苑",
-    "学府雅苑",
-    "江滨花园",
-    "东方悦府",
-    "海天城",
-    "景冉佳园",
-    "听涛苑",
-    "福城公寓",
-    "新湾人家",
-    "临江新村",
-    "河庄小区",
-    "义蓬新苑",
-    "前进家园",
-    "白杨雅居",
-)
+# Our own estate names for each street (used where the real 下沙 names do not reach).
+STREET_ESTATES: dict[str, tuple[str, ...]] = {
+    "330114001": ("学林雅苑", "文泽花园", "白杨雅居", "云滨公寓", "学府雅苑", "文海家园"),
+    "330114002": ("金沙湾花园", "云水苑", "听潮苑", "江滨花园", "东方悦府", "福城公寓"),
+    "330114003": ("义蓬新苑", "春潮花园", "东沙公寓", "花木城小区", "义南家园", "蓬园新村"),
+    "330114004": ("新湾人家", "海塘公寓", "新港花苑", "三丰家园", "湾东新村", "创新佳苑"),
+    "330114005": ("河庄小区", "建华新苑", "向阳花园", "新江家园", "永丰公寓", "青龙苑"),
+    "330114006": ("前进家园", "联围新村", "前丰花苑", "富乐小区", "先锋公寓", "围垦新苑"),
+    "330114007": ("临江新村", "临海花园", "红垦家园", "群力公寓", "丰收小区", "江海苑"),
+}
+ESTATES = tuple(e for names in STREET_ESTATES.values() for e in names)
+# The Lianjia 板块 of the real 下沙 estate list → the street it lies in (高教园区 and 大学城北 in
+# 白杨, 金沙湖 and the riverside boards in 下沙).
+BANKUAI_STREETS = {
+    "金沙湖": "330114002",
+    "沿江北": "330114002",
+    "沿江南": "330114002",
+    "高教园区东": "330114001",
+    "高教园区西": "330114001",
+    "大学城北": "330114001",
+}
+# A second county code in a message becomes a neighbouring district of Hangzhou.
+NEIGHBOURS = ("上城区", "临平区", "萧山区")
 ROADS = (
     "学林街",
     "文渊路",
@@ -129,6 +148,35 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("疫苗接种", "请问社区卫生服务中心周末能不能接种疫苗，需要预约吗？"),
 )
 
+# Template leaf → the 数字城管 小类 the same problem is filed under in the standard tree, so the
+# city-management cases the demo generates use the standard's categories.
+CITY_LEAVES = {
+    "路灯": "路灯",
+    "井盖缺失": "雨水井盖",
+    "道路积水": "道路积水",
+    "污水外溢": "下水道堵塞或破损",
+    "燃气泄漏": "燃气管道破裂",
+    "流动摊贩": "无照经营游商",
+    "店外经营": "店外经营",
+    "夜市摊点": "占道经营",
+    "违章搭建": "私搭乱建",
+    "乱贴乱画": "非法小广告",
+    "渣土车抛洒": "道路遗撒",
+    "建筑垃圾偷倒": "积存垃圾渣土",
+    "垃圾清运不及时": "垃圾满溢",
+    "暴露垃圾": "暴露垃圾",
+    "垃圾桶破损": "垃圾箱",
+    "树木倒伏": "树木倒伏",
+    "树木修剪": "行道树",
+    "共享单车乱停放": "非机动车乱停放",
+    "信号灯故障": "交通信号灯",
+    "违章停车": "机动车乱停放",
+    "公交站点": "公交站亭",
+    "餐饮油烟": "餐饮油烟污染",
+    "工地扬尘": "工地扬尘",
+    "夜间施工噪声": "施工扰民",
+}
+
 CONSULT_ANSWERS = (
     "已按知识库答复：请携带身份证件到区政务服务中心相应窗口办理，也可在浙里办App线上申请。",
     "已告知办理条件、所需材料和受理地点，市民表示清楚。",
@@ -170,15 +218,27 @@ def mobile(rng: random.Random) -> str:
 
 
 def _fill(template: str, rng: random.Random) -> str:
-    road, road2 = rng.sample(ROADS, 2)
+    """The template with its numbers, shop and second road drawn; the place's slots stay for the planner."""
     return template.format(
-        estate=rng.choice(ESTATES),
-        road=road,
-        road2=road2,
+        estate="{estate}",
+        road="{road}",
+        road2=rng.choice(ROADS),
         shop=rng.choice(SHOPS),
         days=rng.randint(2, 9),
         n=rng.randint(1, 36),
     )
+
+
+def topic_of(text: str) -> str:
+    """The department code whose words occur most often in the text (the first of a tie), or ''."""
+    from zhiguan.taxonomy.demo import LEAD_KEYWORDS
+
+    best, best_hits = "", 0
+    for code, words in LEAD_KEYWORDS:
+        hits = sum(text.count(w) for w in words)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    return best
 
 
 def generated_messages(rng: random.Random, count: int, level1_of_leaf: dict[str, str]) -> list[Message]:
@@ -190,12 +250,117 @@ def generated_messages(rng: random.Random, count: int, level1_of_leaf: dict[str,
     return out
 
 
+def city_messages(rng: random.Random, count: int, level1_of_leaf: dict[str, str]) -> list[Message]:
+    """`count` city-management messages from our templates, each filed under its 数字城管 小类
+    (`CITY_LEAVES`); [] when the taxonomy has none of them (`level1_of_leaf`: leaf name → level 1)."""
+    templates = [(CITY_LEAVES[leaf], t) for leaf, t in TEMPLATES if CITY_LEAVES.get(leaf) in level1_of_leaf]
+    out = []
+    for _ in range(count if templates else 0):
+        leaf, template = rng.choice(templates)
+        out.append(Message(_fill(template, rng), level1_of_leaf[leaf], leaf))
+    return out
+
+
+def fill_place(text: str, slots: Mapping[str, str], rng: random.Random) -> str:
+    """The message for one place: its slots filled with the place's street, estate and a road."""
+    values = {
+        "street": slots.get("street_name") or "钱塘区",
+        "estate": slots.get("estate") or rng.choice(ESTATES),
+        "road": rng.choice(ROADS),
+        "other_district": rng.choice(NEIGHBOURS),
+    }
+    return text.format_map(values)
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())[:MAX_TEXT]
 
 
+# Places of other provinces a text cannot be made local with (the data set is from 湖南: 西地省).
+FOREIGN = (
+    "湖南", "湘", "长沙", "星沙", "株洲", "岳阳", "常德", "衡阳", "邵阳", "益阳", "郴州", "永州", "怀化",
+    "娄底", "张家界", "北京", "上海", "广东", "广州", "深圳", "江西", "湖北", "武汉", "四川", "重庆",
+    "贵州", "河南", "江苏", "浙江", "杭州", "楚南", "南华大学", "wangcheng",
+)  # fmt: skip
+_CODE = r"(?<![A-Za-z0-9])"
+PREFECTURE = re.compile(_CODE + r"([A-Z])市")
+COUNTY = re.compile(_CODE + r"([A-Z]\d{1,2})[区县市]")
+ROAD_CODE = re.compile(_CODE + r"[A-Z]\d{0,2}[区县市]?[东南西北中]?(?:大道|路|街)")
+ESTATE_CODE = re.compile(_CODE + r"[A-Z]\d{1,2}区(?:苑|园)(?:小区)?")
+# A town or street of the other province: by what follows it (村, 政府 …) or right after 钱塘区.
+TOWN = re.compile(
+    r"(?:(?<=钱塘区)[\u4e00-\u9fa5]{2,3}(?:街道|镇|乡))"
+    r"|(?:[\u4e00-\u9fa5]{2,3}(?:街道|镇|乡)(?=[\u4e00-\u9fa5]{0,5}?(?:村|组|政府|办事处|中学|小学|卫生院|派出所|居委会)))"
+)
+TOWN_STOP = set("的了在和与及各本该所这那其我你他们城小古加强提高为家全到个于市县区省返回")
+COUNTY_WORDS = (
+    ("钱塘区县", "钱塘区"),
+    ("县人民政府", "区人民政府"),
+    ("县政府", "区政府"),
+    ("县委", "区委"),
+    ("县城", "城区"),
+    ("我县", "我区"),
+    ("全县", "全区"),
+    ("本县", "本区"),
+    ("县里", "区里"),
+    ("县长", "区长"),
+    ("乡镇", "街道"),
+)
+COUNTY_BUREAU = re.compile(r"(?<![A-Za-z0-9])县(?=[\u4e00-\u9fa5]{1,4}局)")
+LEFTOVER = re.compile(r"[A-Z]\d|[A-Z]市|西地|\d县")
+TITLES = "书记|厅长|市长|省长|局长|县长|区长|主任|处长"
+SURNAME_CLASS = f"[{SURNAMES}易瞿]"
+# "尊敬的胡厅长" / "尊敬的张健书记" → 尊敬的领导; "书记大人", "陈书记", "请书记…" → 领导.
+GREETING = re.compile(
+    rf"(?:尊敬的|敬爱的|亲爱的)[\u4e00-\u9fa5]{{0,3}}?(?:{TITLES})(?:大人)?|^(?:{TITLES})(?=[：:，,])"
+)
+OFFICIAL = re.compile(
+    rf"{SURNAME_CLASS}?(?:{TITLES})大人"
+    rf"|{SURNAME_CLASS}(?:{TITLES})(?!助)"
+    rf"|(?<=[请问恳望求])(?:{TITLES})"
+    rf"|(?<![委部总副党支省市县区局厅处室长])书记(?=[您你，,：:！!])"
+)
+
+
+def _town(match: re.Match[str]) -> str:
+    """A town's name becomes the street slot; words before it that are not part of a name stay."""
+    found = match.group(0)
+    name = found.lstrip("".join(TOWN_STOP))
+    suffix = 2 if found.endswith("街道") else 1
+    if len(name) - suffix < 2:
+        return found
+    return found[: len(found) - len(name)] + "{street}"
+
+
+def localise(text: str) -> str | None:
+    """The message made local to the demo district (see the module docstring), or None when it
+    cannot be: the result is a `str.format` template whose slots `fill_place` fills."""
+    if any(word in text for word in FOREIGN) or len(set(PREFECTURE.findall(text))) > 1:
+        return None
+    text = text.replace("{", "{{").replace("}", "}}")
+    text = text.replace("问政西地省", "12345").replace("西地省", "浙江省")
+    text = re.sub(r"07\d\d-", "0571-", text)  # the other province's area codes
+    text = ESTATE_CODE.sub("{estate}", text)
+    text = ROAD_CODE.sub("{road}", text)
+    codes = list(dict.fromkeys(COUNTY.findall(text)))
+    if len(codes) > 2:
+        return None
+    for code, name in zip(codes, ("钱塘区", "{other_district}"), strict=False):
+        text = re.sub(_CODE + code + "[区县市]", name, text)
+    text = PREFECTURE.sub("杭州市", text)
+    for county, district in COUNTY_WORDS:
+        text = text.replace(county, district)
+    text = COUNTY_BUREAU.sub("区", text)
+    text = TOWN.sub(_town, text)
+    if LEFTOVER.search(text):
+        return None
+    text = GREETING.sub(lambda m: "尊敬的领导" if m.group(0)[0] in "尊敬亲" else "领导", text)
+    return OFFICIAL.sub("领导", text)
+
+
 def real_messages(data_dir: Path | None) -> list[Message]:
-    """The raw-text labelled TipDM messages (title and text), or [] when the data set is absent."""
+    """The raw-text labelled TipDM messages (title and text) made local, or [] when the data set
+    is absent. Deterministic: the same file gives the same messages in the same order."""
     path = data_dir / TRAIN_CSV if data_dir is not None else None
     if path is None or not path.is_file():
         return []
@@ -205,7 +370,26 @@ def real_messages(data_dir: Path | None) -> list[Message]:
             if row.get("text_kind") != "raw" or not row.get("text", "").strip():
                 continue
             title, text = row.get("title", "").strip(), row["text"].strip()
-            out.append(Message(_clean(f"{title}。{text}" if title else text), row.get("label", "").strip()))
+            local = localise(_clean(f"{title}。{text}" if title else text))
+            if local is not None:
+                out.append(Message(local, row.get("label", "").strip(), topic=topic_of(local)))
+    return out
+
+
+def estates_by_street(data_dir: Path | None) -> dict[str, list[str]]:
+    """Estate names per street code: the real 下沙 ones (`geo_qiantang`, read at run time) where
+    they are, then our own for every street."""
+    out: dict[str, list[str]] = {code: [] for code in STREET_ESTATES}
+    path = data_dir / ESTATES_CSV if data_dir is not None else None
+    if path is not None and path.is_file():
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                street = BANKUAI_STREETS.get(row.get("lianjia_bankuai", "").strip())
+                name = row.get("estate_name", "").strip()
+                if street and name:
+                    out[street].append(name)
+    for code, names in STREET_ESTATES.items():
+        out[code] += names
     return out
 
 

@@ -28,7 +28,16 @@ from zhiguan.demo.cases_world import Place, World, level1_of
 HISTORY_DAYS = 90
 OFFICE_HOURS_PER_DAY = 7.5
 # Level-1 names whose cases a dispatcher often gives to the street office of the place (属地).
-LOCAL_LEVEL1 = {"城乡建设", "城市管理", "市容环境", "市政设施", "环境保护", "生态环境"}
+LOCAL_LEVEL1 = {
+    "城乡建设",
+    "城市管理",
+    "市容环境",
+    "市政设施",
+    "环境保护",
+    "生态环境",
+    "城市管理部件",
+    "城市管理事件",
+}
 OPERATORS = ("operator", "operator2")
 INSPECTORS = ("inspector", "inspector2")
 CHANNELS = (("hotline", 0.55), ("web", 0.1), ("app", 0.12), ("wechat", 0.13), ("inspector", 0.1))
@@ -144,12 +153,23 @@ def _dispatchable(world: World, category: Any) -> bool:
     return world.limits.get((category.pk, Urgency.URGENT), (0.0, 0))[0] > 0
 
 
+def _leaves_for(world: World, message: cases_content.Message) -> list[Any]:
+    """The leaves a message can be filed under: the template's own, else those of the department
+    its text is about (within its level 1 when there are some), else those of its level 1."""
+    if leaves := world.leaf_by_name.get(message.leaf):
+        return leaves
+    by_topic = world.leaves_by_lead.get(message.topic, []) if message.topic else []
+    same_level1 = [c for c in by_topic if level1_of(c) == message.level1]
+    return same_level1 or by_topic or world.leaves_by_level1.get(message.level1, [])
+
+
 def _message_for(world: World, fate: Fate) -> tuple[cases_content.Message, Any]:
-    """A message and the leaf it is filed under (matching its level 1, by a leaf named in it when one is)."""
+    """A message and the leaf it is filed under (matching what the text is about, by a leaf named
+    in it when one is)."""
     rng = world.rng
     for _ in range(20):
         message = rng.choice(world.messages)
-        leaves = world.leaf_by_name.get(message.leaf) or world.leaves_by_level1.get(message.level1)
+        leaves = _leaves_for(world, message)
         if not leaves:
             leaves = world.leaves_by_level1[rng.choice(sorted(world.leaves_by_level1))]
         if fate.kind == "dispatch":
@@ -158,6 +178,10 @@ def _message_for(world: World, fate: Fate) -> tuple[cases_content.Message, Any]:
             named = [c for c in leaves if len(c.name) >= 2 and c.name in message.text and c.name != "其他"]
             return message, rng.choice(named or leaves)
     raise AssertionError("no category can be dispatched")
+
+
+def _slots(place: Place) -> dict[str, str]:
+    return dict(zip(("street_name", "estate"), place[4:6], strict=False))
 
 
 def _new_plan(world: World, fate: Fate, at: datetime, place: Place) -> Plan:
@@ -175,7 +199,7 @@ def _new_plan(world: World, fate: Fate, at: datetime, place: Place) -> Plan:
         "request_type": request_type,
         "channel": channel,
         "category_id": category.pk,
-        "description": message.text,
+        "description": cases_content.fill_place(message.text, _slots(place), rng),
         "reporters": [reporter],
         "urgency": Urgency.URGENT if fate.kind == "dispatch" and rng.random() < 0.05 else Urgency.NORMAL,
     }
@@ -210,13 +234,18 @@ def _departments(line: Timeline, fate: Fate) -> tuple[dict[str, Any], dict[str, 
     world, plan, rng = line.world, line.plan, line.rng
     street_dept = world.street_depts.get(plan.street)
     first: dict[str, Any] = {}
-    lead = world.leads[plan.category.pk]
-    if fate.street_lead and street_dept and level1_of(plan.category) in LOCAL_LEVEL1 and not fate.returned:
+    # The dispatcher takes a routing rule's suggestion; without one, local matters often go to the street.
+    ruled = world.router(plan.fields, plan.category, plan.street, plan.at) if world.router else None
+    lead = ruled or world.leads[plan.category.pk]
+    local = level1_of(plan.category) in LOCAL_LEVEL1
+    if fate.street_lead and street_dept and local and not fate.returned and ruled is None:
         first["lead_department_id"] = lead = street_dept
     # A justified return sends the case to another department: the street office, else a bureau.
     again = next(d for d in [street_dept, *world.co_pool] if d and d != lead)
     final: dict[str, Any] = {"lead_department_id": again} if fate.returned == "accept_return" else first
-    co = [d for d in [*world.co_pool, street_dept] if d and d != final.get("lead_department_id", lead)]
+    # City management co-handles local matters only (not taxi or pension complaints).
+    pool = world.co_pool if local else [d for d in world.co_pool if d not in world.city_ids]
+    co = [d for d in [*pool, street_dept] if d and d != final.get("lead_department_id", lead)]
     co = rng.sample(co, min(fate.co, len(co)))
     if co:
         final["co_handler_ids"] = co

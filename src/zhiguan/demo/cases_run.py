@@ -70,7 +70,8 @@ def without_after_commit_work() -> Iterator[None]:
 
 
 def duty_handlers(jurisdiction: Jurisdiction) -> dict[int, Actor]:
-    """A handler for every bureau and street office: the demo people first, else a duty officer we add."""
+    """A handler for every bureau and street office: the demo people first, else a duty officer we
+    add. The department's leader (`demo/org.py`) receives escalations but does not do the daily work."""
     from django.contrib.auth.hashers import make_password
 
     from zhiguan.demo.org import DEMO_PASSWORD
@@ -80,7 +81,8 @@ def duty_handlers(jurisdiction: Jurisdiction) -> dict[int, Actor]:
     depts = Department.objects.filter(
         jurisdiction=jurisdiction, kind__in=[DepartmentKind.BUREAU, DepartmentKind.STREET], active=True
     ).order_by("code")
-    staffed = {u.department_id for u in users(jurisdiction, roles__code="handler")}
+    leaders = set(depts.exclude(leader__isnull=True).values_list("leader_id", flat=True))
+    staffed = {u.department_id for u in users(jurisdiction, roles__code="handler") if u.pk not in leaders}
     role = Role.objects.get(code="handler")
     # As the demo people are made (demo/org.py): one password hash for all, Argon2 is slow on purpose.
     password = make_password(DEMO_PASSWORD)
@@ -97,6 +99,8 @@ def duty_handlers(jurisdiction: Jurisdiction) -> dict[int, Actor]:
             user.roles.set([role])
     out: dict[int, Actor] = {}
     for user in sorted(users(jurisdiction, roles__code="handler"), key=lambda u: u.pk):
+        if user.pk in leaders:
+            continue
         actor = Actor.for_user(user)
         dept_id = user.department_id
         if actor is not None and dept_id is not None and dept_id not in out:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,16 @@ from zhiguan.tenancy.models import Jurisdiction
 from zhiguan.workdays.calendar import WorkCalendar
 
 HOT_SPOTS, HOT_SHARE = 6, 0.2
+CITY_ROOTS = ("城市管理部件", "城市管理事件")
 GENERATED_MESSAGES = 600
 # Bureaus that most often co-handle a case, in the order a dispatcher would think of them.
 CO_HANDLERS = ("CGJ", "SCJG", "GAJ", "ZJJ", "STHJ", "JTJ", "YJJ")
 
-Place = tuple[float, float, str, str]  # lng, lat, street code, address
+# lng, lat, street code, address; then (optional) the street's name and the estate, for the text's slots.
+Place = tuple[Any, ...]
+# The lead department a routing rule gives a request (registration fields, category, street code,
+# registration time), or None when no rule matches.
+Router = Callable[[dict[str, Any], Any, str, datetime], int | None]
 
 
 @dataclass
@@ -51,6 +57,9 @@ class World:
     messages: list[cases_content.Message]
     replies: list[str]
     real_text: bool
+    leaves_by_lead: dict[str, list[Any]] = field(default_factory=dict)  # lead department code → leaves
+    router: Router | None = None
+    city_ids: set[int] = field(default_factory=set)  # 城管局 and its units
 
     def office(self, start: datetime, hours: float) -> datetime:
         """`hours` of office time after `start` (handlers work office hours; the centre works 7×24)."""
@@ -75,7 +84,7 @@ def users(jurisdiction: Jurisdiction, **filters: Any) -> list[User]:
 
 def _categories(
     jurisdiction: Jurisdiction,
-) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[int, int]]:
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[int, int], dict[str, list[Any]]]:
     """The leaves a case can be filed under (with a lead department that can lead), by level 1 and name."""
     from zhiguan.taxonomy.models import Category
     from zhiguan.taxonomy.queries import effective_lead_department
@@ -92,6 +101,7 @@ def _categories(
     parents = {c.parent_id for c in cats.values()}
     by_level1: dict[str, list[Any]] = defaultdict(list)
     by_name: dict[str, list[Any]] = defaultdict(list)
+    by_lead: dict[str, list[Any]] = defaultdict(list)
     leads: dict[int, int] = {}
     for cat in cats.values():
         lead = effective_lead_department(cat)
@@ -99,8 +109,9 @@ def _categories(
             continue
         by_level1[level1_of(cat)].append(cat)
         by_name[cat.name].append(cat)
+        by_lead[lead.code].append(cat)
         leads[cat.pk] = lead.pk
-    return by_level1, by_name, leads
+    return by_level1, by_name, leads, by_lead
 
 
 def _limits(leaves: dict[str, list[Any]]) -> dict[tuple[int, str], tuple[float, int]]:
@@ -118,8 +129,23 @@ def _limits(leaves: dict[str, list[Any]]) -> dict[tuple[int, str], tuple[float, 
     return out
 
 
-def _places(jurisdiction: Jurisdiction, rng: random.Random, count: int) -> list[Place]:
-    """Random points inside the district's grids, a share of them around a few hot spots."""
+def _estates_of_communities(index: Any, data_dir: Path | None) -> dict[str, list[str]]:
+    """The estates of each community: its street's estates dealt out among its communities."""
+    by_street = cases_content.estates_by_street(data_dir)
+    communities: dict[str, list[str]] = defaultdict(list)
+    for ref in sorted(index.levels["community"].refs, key=lambda r: r.code):
+        communities[ref.code[:9]].append(ref.code)
+    out: dict[str, list[str]] = {}
+    for street, codes in communities.items():
+        estates = by_street.get(street) or list(cases_content.ESTATES)
+        for i, code in enumerate(codes):
+            out[code] = estates[i :: len(codes)] or estates
+    return out
+
+
+def _places(jurisdiction: Jurisdiction, rng: random.Random, count: int, data_dir: Path | None) -> list[Place]:
+    """Random points inside the district's grids, a share of them around a few hot spots; the
+    address names the street, the community and an estate of that community."""
     from zhiguan.geo import lookup
 
     index = lookup.get_index(jurisdiction.pk)
@@ -127,6 +153,7 @@ def _places(jurisdiction: Jurisdiction, rng: random.Random, count: int) -> list[
     if not grids.refs:
         return []
     names = {r.code: r.name for level in ("street", "community") for r in index.levels[level].refs}
+    estates = _estates_of_communities(index, data_dir)
     nprng = np.random.default_rng(rng.randrange(2**32))
     hot = [_inside(grids.geometries[i], nprng) for i in nprng.choice(len(grids.refs), HOT_SPOTS)]
     out = []
@@ -140,10 +167,48 @@ def _places(jurisdiction: Jurisdiction, rng: random.Random, count: int) -> list[
             lng, lat = _inside(grids.geometries[rng.randrange(len(grids.refs))], nprng)
         ref = grids.at(shapely.Point(lng, lat))
         code = ref.code if ref is not None else ""
-        estate = rng.choice(cases_content.ESTATES)
-        address = f"{names.get(code[:9], '')}{names.get(code[:12], '')}{estate}{rng.randint(1, 30)}幢附近"
-        out.append((round(float(lng), 6), round(float(lat), 6), code[:9], address))
+        street, community = names.get(code[:9], ""), names.get(code[:12], "")
+        estate = rng.choice(estates.get(code[:12]) or cases_content.ESTATES)
+        address = f"{street}{community}{estate}{rng.randint(1, 30)}幢附近"
+        out.append((round(float(lng), 6), round(float(lat), 6), code[:9], address, street, estate))
     return out
+
+
+def _router(jurisdiction: Jurisdiction) -> Router | None:
+    """The district's routing rules, read once and matched in memory as `cases.routing.route` does
+    (`rule_matches`; a rule with a time condition reads the calendar's version token)."""
+    from zhiguan.cases.models import RoutingRule
+    from zhiguan.cases.routing import rule_matches
+    from zhiguan.geo.models import Area
+
+    rules = list(
+        RoutingRule.objects.filter(jurisdiction=jurisdiction, current=True, retired=False).order_by(
+            "position", "key"
+        )
+    )
+    if not rules:
+        return None
+    streets = dict(Area.objects.filter(jurisdiction=jurisdiction, level="street").values_list("code", "pk"))
+
+    def lead_of(fields: dict[str, Any], category: Any, street: str, at: datetime) -> int | None:
+        case = Case(
+            jurisdiction=jurisdiction,
+            category=category,
+            street_id=streets.get(street),
+            request_type=fields["request_type"],
+            channel=fields["channel"],
+            urgency=fields["urgency"],
+            description=fields["description"],
+            lng=fields.get("lng"),
+            lat=fields.get("lat"),
+        )
+        chain, node = [], category
+        while node is not None:
+            chain.append(node.pk)
+            node = node.parent
+        return next((r.lead_department_id for r in rules if rule_matches(r, case, chain, at)), None)
+
+    return lead_of
 
 
 def _inside(geometry: Any, nprng: np.random.Generator) -> tuple[float, float]:
@@ -160,11 +225,18 @@ def _messages(
     data_dir: Path | None, rng: random.Random, by_level1: dict[str, list[Any]], by_name: dict[str, list[Any]]
 ) -> tuple[list[cases_content.Message], bool]:
     """The real messages whose level 1 the taxonomy has (all of them if none has), else generated ones."""
+    # The 数字城管 小类 (city-management problems reported by inspectors and citizens) come from
+    # our own templates beside the petitions: about a third of the requests.
+    city_leaves = {
+        name: level1_of(cats[0]) for name, cats in by_name.items() if level1_of(cats[0]) in CITY_ROOTS
+    }
     messages = cases_content.real_messages(data_dir)
     if messages:
-        return [m for m in messages if m.level1 in by_level1] or messages, True
+        messages = [m for m in messages if m.level1 in by_level1] or messages
+        return messages + cases_content.city_messages(rng, len(messages) // 2, city_leaves), True
     level1_of_leaf = {name: level1_of(cats[0]) for name, cats in by_name.items()}
-    return cases_content.generated_messages(rng, GENERATED_MESSAGES, level1_of_leaf), False
+    generated = cases_content.generated_messages(rng, GENERATED_MESSAGES, level1_of_leaf)
+    return generated + cases_content.city_messages(rng, GENERATED_MESSAGES // 2, city_leaves), False
 
 
 def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, count: int) -> World:
@@ -172,7 +244,7 @@ def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, cou
     from zhiguan.workdays.queries import get_calendar
 
     rng = random.Random(seed)
-    by_level1, by_name, leads = _categories(jurisdiction)
+    by_level1, by_name, leads, by_lead = _categories(jurisdiction)
     messages, real_text = _messages(data_dir, rng, by_level1, by_name)
     depts = Department.objects.filter(jurisdiction=jurisdiction, active=True)
     street_depts = {d.code: d.pk for d in depts if d.kind == DepartmentKind.STREET}
@@ -189,8 +261,11 @@ def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, cou
         street_depts=street_depts,
         co_pool=co_pool or list(bureaus.values()),
         inspector_ids=[u.pk for u in users(jurisdiction, roles__code="inspector")],
-        places=_places(jurisdiction, rng, count),
+        places=_places(jurisdiction, rng, count, data_dir),
         messages=messages,
         replies=cases_content.real_replies(data_dir),
         real_text=real_text,
+        leaves_by_lead=by_lead,
+        router=_router(jurisdiction),
+        city_ids={d.pk for d in depts if d.code.startswith("CGJ")},
     )

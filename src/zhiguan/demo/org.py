@@ -1,8 +1,15 @@
 """The demo district's departments and people (钱塘区, 330114). Department names are real kinds of
-bureaus of a Chinese district; the people are invented."""
+bureaus and units of a Chinese district; the people are invented.
+
+Every department has a leader (its head), a person of its own who receives escalations; the
+demo handlers and duty officers do the day-to-day work (`cases_run.duty_handlers`).
+"""
 
 from __future__ import annotations
 
+import random
+
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from zhiguan.org.models import Department, DepartmentKind, Role, User
@@ -46,7 +53,23 @@ STREETS = [
     ("330114007", "临江街道"),
 ]
 
-EXTERNAL = [
+# The units of the city-management bureau (城管局) that take cases themselves, and the centre's
+# duty desk (non-office-time urgent cases).
+UNITS = [
+    ("CGJ", "CGJLD", "路灯管理所", "0571-86910013"),
+    ("CGJ", "CGJSZ", "市政设施养护中心", "0571-86910014"),
+    ("CGJ", "CGJHW", "环境卫生管理处", "0571-86910015"),
+    ("CGJ", "CGJYL", "园林绿化管理所", "0571-86910016"),
+    ("CGJ", "CGJZF", "综合行政执法大队", "0571-86910017"),
+    ("CYZX", "CYZXZB", "城运中心值班室", "0571-86910009"),
+]
+# Each street's own units, code = street code + suffix: the law-enforcement squadron stationed
+# there (占道经营, 乱设摊) and the street's city-management section (环卫, 市容).
+STREET_UNITS = [("ZF", "综合行政执法中队"), ("CG", "城管科")]
+
+# Utilities take dispatched cases like a bureau (联动单位): an external unit cannot lead a case
+# (`Department.can_lead`), and outages and gas leaks are theirs to handle.
+UTILITIES = [
     ("GDGS", "国网钱塘供电公司", "95598"),
     ("SWGS", "钱塘水务有限公司", "0571-86920001"),
     ("RQGS", "钱塘燃气有限公司", "0571-86920002"),
@@ -59,7 +82,7 @@ PEOPLE = [
     ("operator2", "李娜", ["intake_operator"], "CYZX"),
     ("dispatcher", "陈志强", ["dispatcher"], "CYZX"),
     ("supervisor", "周建国", ["supervisor"], "CYZX"),
-    ("leader", "赵书记", ["leader"], "GOV"),
+    ("leader", "赵立新", ["leader"], "GOV"),
     ("handler_cgj", "孙伟", ["handler"], "CGJ"),
     ("handler_zjj", "吴敏", ["handler"], "ZJJ"),
     ("handler_sthj", "郑洁", ["handler"], "STHJ"),
@@ -71,54 +94,49 @@ PEOPLE = [
 ]
 
 
+def street_unit_name(street_name: str, unit: str) -> str:
+    """下沙街道 + 综合行政执法中队 → 下沙综合行政执法中队; 下沙街道 + 城管科 → 下沙街道城管科."""
+    return f"{street_name.removesuffix('街道')}{unit}" if unit.endswith("中队") else f"{street_name}{unit}"
+
+
 @transaction.atomic
 def build_demo_org(
     *, actor: Actor, communities: dict[str, list[tuple[str, str]]] | None = None
 ) -> dict[str, Department]:
-    """Create the department tree and one or more people for every built-in role.
+    """Create the department tree, one or more people for every built-in role, and a leader for
+    every department.
 
     `communities` maps a street code to (community code, community name) pairs, so that the
     community departments match the community areas of the demo geography.
     """
     depts: dict[str, Department] = {}
-    depts["GOV"] = create_department(
-        actor=actor,
-        code="GOV",
-        name="钱塘区人民政府",
-        kind=DepartmentKind.DISTRICT,
-        duty_phone="0571-86910001",
-    )
+
+    def add(code: str, name: str, kind: str, parent: str | None, phone: str = "") -> None:
+        parent_id = depts[parent].pk if parent else None
+        depts[code] = create_department(
+            actor=actor, code=code, name=name, kind=kind, parent_id=parent_id, duty_phone=phone
+        )
+
+    add("GOV", "钱塘区人民政府", DepartmentKind.DISTRICT, None, "0571-86910001")
     for code, name, phone in BUREAUS:
-        depts[code] = create_department(
-            actor=actor,
-            code=code,
-            name=name,
-            kind=DepartmentKind.BUREAU,
-            parent_id=depts["GOV"].pk,
-            duty_phone=phone,
-        )
+        add(code, name, DepartmentKind.BUREAU, "GOV", phone)
+    for parent, code, name, phone in UNITS:
+        add(code, name, DepartmentKind.BUREAU, parent, phone)
     for code, name in STREETS:
-        depts[code] = create_department(
-            actor=actor, code=code, name=name, kind=DepartmentKind.STREET, parent_id=depts["GOV"].pk
-        )
+        add(code, name, DepartmentKind.STREET, "GOV")
+        for suffix, unit in STREET_UNITS:
+            add(f"{code}{suffix}", street_unit_name(name, unit), DepartmentKind.BUREAU, code)
         for c_code, c_name in (communities or {}).get(code, []):
-            depts[c_code] = create_department(
-                actor=actor, code=c_code, name=c_name, kind=DepartmentKind.COMMUNITY, parent_id=depts[code].pk
-            )
-    for code, name, phone in EXTERNAL:
-        depts[code] = create_department(
-            actor=actor,
-            code=code,
-            name=name,
-            kind=DepartmentKind.EXTERNAL,
-            parent_id=depts["GOV"].pk,
-            duty_phone=phone,
-        )
+            add(c_code, c_name, DepartmentKind.COMMUNITY, code)
+    for code, name, phone in UTILITIES:
+        add(code, name, DepartmentKind.BUREAU, "GOV", phone)
     roles = {r.code: r for r in Role.objects.all()}
+    # One hash for all: Argon2 is slow on purpose.
+    password = make_password(DEMO_PASSWORD)
     for i, (username, full_name, role_codes, dept_code) in enumerate(PEOPLE):
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=DEMO_PASSWORD,
+            password=password,
             full_name=full_name,
             jurisdiction=actor.jurisdiction,
             department=depts[dept_code],
@@ -127,13 +145,42 @@ def build_demo_org(
             is_superuser=username == "admin",
         )
         user.roles.set([roles[c] for c in role_codes])
-        # The demo's department handlers double as their department's leader, who receives escalations.
-        if role_codes == ["handler"] and depts[dept_code].leader_id is None:
-            update_department(
-                actor=actor, department_id=depts[dept_code].pk, leader_id=user.pk, reason="演示数据"
-            )
-            depts[dept_code].refresh_from_db()
+        if role_codes == ["leader"] and depts[dept_code].leader_id is None:
+            _set_leader(actor, depts, dept_code, user)
+    _add_leaders(actor, depts, roles["handler"], password)
     return depts
+
+
+def _set_leader(actor: Actor, depts: dict[str, Department], code: str, user: User) -> None:
+    update_department(actor=actor, department_id=depts[code].pk, leader_id=user.pk, reason="演示数据")
+    depts[code].leader = user
+    depts[code].leader_id = user.pk
+
+
+def _add_leaders(actor: Actor, depts: dict[str, Department], role: Role, password: str) -> None:
+    """A head (`head_<code>`) for every department still without a leader: they see their own
+    department's cases and supervision notices, and receive its escalations."""
+    from zhiguan.demo.cases_content import GIVEN, SURNAMES
+
+    rng = random.Random(330114)
+    taken: set[str] = set(User.objects.values_list("full_name", flat=True))
+    for code, dept in depts.items():
+        if dept.leader_id is not None:
+            continue
+        name = ""
+        while not name or name in taken:
+            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        taken.add(name)
+        user = User.objects.create(
+            username=f"head_{code.lower()}",
+            full_name=name,
+            password=password,
+            jurisdiction=actor.jurisdiction,
+            department=dept,
+            mobile=f"139{rng.randrange(10**8):08d}",
+        )
+        user.roles.set([role])
+        _set_leader(actor, depts, code, user)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -114,6 +114,75 @@ class GridRaster:
         return out
 
 
+# Levels whose names people say in an address, and the endings they leave off ("下沙" for 下沙街道).
+NAMED_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY)
+SHORT_FORM_ENDINGS: dict[str, tuple[str, ...]] = {
+    AreaLevel.STREET: ("街道办事处", "街道", "镇", "乡"),
+    AreaLevel.COMMUNITY: ("社区居委会", "居委会", "社区", "村"),
+}
+# A shorter short form would match inside ordinary words.
+SHORT_FORM_MIN_CHARS = 2
+# A short form followed by one of these is a road or a bridge named after the place (文泽路,
+# 下沙路), which says little about which street or community a point lies in.
+ROAD_ENDINGS = ("路", "大道", "街", "巷", "弄", "桥", "隧道", "高架")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An area named in a text: its level, the area, and the words that named it."""
+
+    level: str
+    area: AreaRef
+    matched: str
+    start: int
+
+
+def name_forms(level: str, name: str) -> list[str]:
+    """The full name and the short forms people use for it: 下沙街道 → [下沙街道, 下沙]."""
+    forms = [name]
+    for ending in SHORT_FORM_ENDINGS.get(level, ()):
+        if name.endswith(ending) and len(name) - len(ending) >= SHORT_FORM_MIN_CHARS:
+            forms.append(name[: -len(ending)])
+            break
+    return forms
+
+
+class NameFinder:
+    """Street and community names (full and short) found in a text, longest match first."""
+
+    def __init__(self, levels: dict[str, LevelIndex]):
+        forms: dict[str, list[tuple[str, AreaRef]]] = {}
+        full: set[str] = set()
+        for level in NAMED_LEVELS:
+            for ref in levels[level].refs:
+                full.add(ref.name)
+                for form in name_forms(level, ref.name):
+                    forms.setdefault(form, []).append((level, ref))
+        # Longest first: 金沙湖社区 is a community, not 金沙湖 followed by other words.
+        self.forms = sorted(forms.items(), key=lambda item: -len(item[0]))
+        self.full = full
+
+    def find(self, text: str) -> list[Mention]:
+        taken = [False] * len(text)
+        found: list[Mention] = []
+        for form, areas in self.forms:
+            start = text.find(form)
+            while start >= 0:
+                end = start + len(form)
+                road = form not in self.full and text.startswith(ROAD_ENDINGS, end)
+                if not road and not any(taken[start:end]):
+                    taken[start:end] = [True] * len(form)
+                    found += [Mention(level, ref, form, start) for level, ref in areas]
+                start = text.find(form, end)
+        seen: set[int] = set()
+        unique = []
+        for m in sorted(found, key=lambda m: (m.start, m.area.id)):
+            if m.area.id not in seen:
+                seen.add(m.area.id)
+                unique.append(m)
+        return unique
+
+
 class AreaIndex:
     """Everything needed to locate points in one jurisdiction, for one version of its areas."""
 
@@ -125,6 +194,13 @@ class AreaIndex:
         self.levels = levels
         self._raster: GridRaster | None = None
         self._raster_lock = threading.Lock()
+        self._names: NameFinder | None = None
+
+    def named_in(self, text: str) -> list[Mention]:
+        """The streets and communities the text names, in the order it names them."""
+        if self._names is None:
+            self._names = NameFinder(self.levels)
+        return self._names.find(text)
 
     def in_district(self, point: shapely.Point) -> bool:
         return self.district is not None and bool(self.district.intersects(point))

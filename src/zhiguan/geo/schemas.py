@@ -53,3 +53,20 @@ class LocationOut(Schema):
     grid_code: str | None
     grid_name: str | None
     h3: dict[str, str]
+
+
+class NamedAreaOut(Schema):
+    id: int
+    level: str
+    code: str
+    name: str
+    # The words of the address that named it ("下沙" for 下沙街道).
+    matched: str
+
+
+class AddressCheckOut(Schema):
+    agrees: bool
+    named: list[NamedAreaOut]
+    located: LocationOut
+    # Empty when they agree; else what the operator is asked to check, in their language.
+    message: str

@@ -125,3 +125,34 @@ def check_valid(geometry: shapely.Geometry, *, index: int, code: str) -> None:
         feature_code=code,
         reason=reason,
     )
+
+
+# Outlines drawn on a map need far fewer points than the stored boundaries: the lookup keeps
+# using the full ones. Tolerances in degrees (1e-5° ≈ 1.1 m here), for the zoom each level is
+# looked at on a phone: a district whole (≈ 75 m a pixel), streets and communities at district
+# to street zoom, grids when zoomed in to a few metres a pixel. Decision 067 has the sizes.
+DISPLAY_TOLERANCE_DEG = {"district": 1e-4, "street": 5e-5, "community": 5e-5, "grid": 2e-5}
+# Six decimals of a degree ≈ 0.1 m: nothing anyone sees, a third of a float's digits.
+DISPLAY_DECIMALS = 6
+
+
+def rounded(geometry: shapely.Geometry, decimals: int = DISPLAY_DECIMALS) -> shapely.Geometry:
+    """The geometry with its coordinates rounded to `decimals` places; unrounded in the rare case
+    where rounding would make a valid shape invalid (two vertices a hair apart collapsing)."""
+    result = shapely.transform(geometry, lambda c: np.round(c, decimals))
+    return result if result.is_valid or not geometry.is_valid else geometry
+
+
+def for_display(geometry: shapely.Geometry, *, level: str) -> shapely.Geometry:
+    """A lighter outline of a stored boundary for drawing (WGS-84 in and out, not rounded).
+
+    Guarantees a valid, non-empty (Multi)Polygon: simplified with the level's tolerance keeping
+    its topology (no ring crosses itself or vanishes), else the boundary unchanged.
+    """
+    tolerance = DISPLAY_TOLERANCE_DEG.get(level)
+    if tolerance is None:
+        return geometry
+    simpler = geometry.simplify(tolerance, preserve_topology=True)
+    if simpler.is_empty or not simpler.is_valid or simpler.geom_type not in POLYGON_TYPES:
+        return geometry
+    return simpler

@@ -12,3 +12,5 @@ class IntakeConfig(AppConfig):
 
         # After a closure commits, the reporter's rating link is issued (and sent by the SMS adapter).
         case_changed.connect(citizen.issue_link_at_close, dispatch_uid="intake.citizen.callback_link")
+        # ... and texted to the reporter through the notifications outbox.
+        citizen.callback_link_issued.connect(citizen.text_rating_link, dispatch_uid="intake.citizen.sms")

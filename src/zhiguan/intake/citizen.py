@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.dispatch import Signal
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,9 @@ from zhiguan.cases import services
 from zhiguan.cases.models import Case, CaseEvent
 from zhiguan.cases.status import Status
 from zhiguan.errors import Conflict, InvalidInput, NotFound, RateLimited
+from zhiguan.intake.portal import photo_token
+from zhiguan.intake.publicstatus import PUBLIC_STEP, public_status, public_steps
+from zhiguan.notifications.services import mobile_number, send_sms
 from zhiguan.org.permissions import Actor, get_or_404
 
 # Unchanged since the module lived in `cases`: links already sent must still verify.
@@ -36,28 +40,10 @@ FAILURE_WINDOW_SECONDS = 3600
 # Sent after a case is closed, with the signed rating link for the reporter (the SMS adapter listens).
 callback_link_issued = Signal()
 
-# Steps a citizen sees on the public timeline; internal steps (returns, supervision, escalation,
-# co-handling, extension requests) and every note stay inside.
-PUBLIC_ACTIONS = frozenset(
-    {
-        "register",
-        "answer",
-        "reject",
-        "submit",
-        "dispatch",
-        "accept",
-        "approve_suspension",
-        "resume",
-        "approve_extension",
-        "feed_back",
-        "verify_pass",
-        "verify_fail",
-        "close",
-        "callback",
-        "reopen",
-        "merge",
-    }
-)
+# Steps a citizen sees on the public timeline (in plain words: `publicstatus.PUBLIC_STEP`);
+# internal steps (returns, supervision, escalation, co-handling, extension requests) and every
+# note stay inside.
+PUBLIC_ACTIONS = frozenset(PUBLIC_STEP)
 FED_BACK = frozenset({Status.TO_VERIFY, Status.VERIFIED, Status.CLOSED, Status.CALLBACK_DONE})
 _DIGITS = re.compile(r"^\d{4}$")
 
@@ -89,7 +75,11 @@ def find_case(*, number: str, phone_last4: str, source: str) -> Case:
     key = _failure_key(source)
     if (cache.get(key) or 0) >= settings.ZHIGUAN_CITIZEN_MAX_FAILURES:
         raise RateLimited()
-    case = Case.objects.select_related("jurisdiction", "category").filter(number=number).first()
+    case = (
+        Case.objects.select_related("jurisdiction", "category", "lead_department")
+        .filter(number=number)
+        .first()
+    )
     digits = phone_last4 or ""
     ok = (
         case is not None
@@ -135,21 +125,34 @@ def _reply(case: Case, events: list[CaseEvent]) -> str:
     return str(fed.payload.get("lead_reply", "")) if fed is not None else ""
 
 
+def _department(case: Case) -> str:
+    # Named once the case has reached a department (before dispatch it may still change).
+    if case.lead_department is None or case.status in (Status.REGISTERED, Status.TO_DISPATCH):
+        return ""
+    return case.lead_department.name
+
+
 def public_view(case: Case) -> dict[str, Any]:
-    """What the citizen sees: status, public steps (no people, no notes), the reply once fed back."""
+    """What the citizen sees: the public status (never an internal step), the handling department,
+    the public steps in plain words (no people, no notes), the reply once fed back, the photos the
+    department published and how many others said "me too"."""
     events = list(case.events.order_by("seq"))
+    photos = case.attachments.filter(published=True, content_type__in=services.IMAGE_TYPES)
     return {
         "number": case.number,
-        "status": case.status,
+        "status": public_status(case.status),
         "request_type": case.request_type,
-        "category_name": str(case.category),
+        "category_name": case.category.name,
+        "department": _department(case),
         "created_at": case.created_at,
         "closed_at": case.closed_at,
-        "timeline": [
-            {"at": e.at, "action": e.action, "status": e.to_status}
-            for e in events
-            if e.action in PUBLIC_ACTIONS
+        "timeline": public_steps(
+            [(e.at, e.action, e.to_status) for e in events if e.action in PUBLIC_ACTIONS]
+        ),
+        "photos": [
+            {"name": a.name, "url": f"/api/v1/cases/public/photos/{photo_token(a.pk)}"} for a in photos
         ],
+        "me_too_count": sum(1 for e in events if e.action == "me_too"),
         "reply": _reply(case, events),
         "callback_result": case.callback_result if case.status == Status.CALLBACK_DONE else "",
         "can_rate": case.status == Status.CLOSED,
@@ -220,3 +223,25 @@ def issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any)
     if event is None or event.case.status != Status.CLOSED or event.case.closed_at is None:
         return
     callback_link_issued.send(sender=Case, case_id=case_id, token=callback_token(event.case))
+
+
+def rating_link(token: str) -> str:
+    return f"{settings.ZHIGUAN_PUBLIC_URL}/rate?token={token}"
+
+
+def text_rating_link(sender: Any, case_id: int, token: str, **kwargs: Any) -> None:
+    """`callback_link_issued` listener: the reporter gets an SMS saying the case is closed, with
+    the rating link (in the platform's language: a closure happens away from the citizen's page)."""
+    case = Case.objects.select_related("jurisdiction").filter(pk=case_id).first()
+    if case is None:
+        return
+    phone = next((p for p in (mobile_number(r.phone) for r in case.reporters.all()) if p), None)
+    if phone is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("[%(district)s] Your report %(number)s has been dealt with. Please rate it: %(link)s") % {
+            "district": case.jurisdiction.name,
+            "number": case.number,
+            "link": rating_link(token),
+        }
+    send_sms(jurisdiction=case.jurisdiction, phone=phone, text=text, purpose="case_closed")

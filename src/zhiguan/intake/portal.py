@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhiguan.cases import registration, services
-from zhiguan.cases.models import Case, Channel, RequestType
+from zhiguan.cases.models import Case, CaseAttachment, Channel, RequestType
 from zhiguan.errors import InvalidInput, NotFound
+from zhiguan.notifications.services import mobile_number, send_sms
 from zhiguan.org.models import ApiClient, ClientKind
 from zhiguan.org.permissions import Actor
 from zhiguan.taxonomy.models import Category
@@ -26,7 +30,8 @@ PORTAL_CLIENT = "市民门户"
 PUBLIC_CHANNELS = (Channel.WEB, Channel.APP, Channel.WECHAT)
 
 
-def _jurisdiction(code: str) -> Jurisdiction:
+def jurisdiction_by_code(code: str) -> Jurisdiction:
+    """The active district with this administrative code; 404 naming the field `jurisdiction`."""
     jurisdiction = Jurisdiction.objects.filter(code=code, active=True).first()
     if jurisdiction is None:
         raise NotFound(_("No such district on this platform."), field="jurisdiction")
@@ -42,9 +47,33 @@ def portal_actor(jurisdiction: Jurisdiction) -> Actor:
     return Actor.for_client(client)
 
 
+def districts() -> list[dict[str, str]]:
+    """The districts this installation serves, by name (the portal names its district, not a code)."""
+    return [
+        {"code": j.code, "name": j.name} for j in Jurisdiction.objects.filter(active=True).order_by("code")
+    ]
+
+
+def follow_link(number: str) -> str:
+    """The case's public page, as sent by SMS (the page asks for the phone's last four digits)."""
+    return f"{settings.ZHIGUAN_PUBLIC_URL}/follow/{number}"
+
+
+def _text_registered(case: Case, phone: str) -> None:
+    number = mobile_number(phone)
+    if number is None:
+        return  # a landline: nothing to text
+    text = _("[%(district)s] Your report has been received, number %(number)s. Follow it: %(link)s") % {
+        "district": case.jurisdiction.name,
+        "number": case.number,
+        "link": follow_link(case.number),
+    }
+    send_sms(jurisdiction=case.jurisdiction, phone=number, text=text, purpose="case_registered")
+
+
 def public_categories(*, jurisdiction_code: str) -> list[dict[str, Any]]:
     """Level-1 and level-2 categories in use, for the citizen's "what is it about" picker."""
-    jurisdiction = _jurisdiction(jurisdiction_code)
+    jurisdiction = jurisdiction_by_code(jurisdiction_code)
     rows = Category.objects.filter(jurisdiction=jurisdiction, level__lte=2, retired_at__isnull=True)
     return [
         {"id": c.pk, "parent_id": c.parent_id, "level": c.level, "name": c.name}
@@ -58,8 +87,8 @@ def submit(
     request_type: str,
     category_id: int,
     description: str,
-    name: str,
     phone: str,
+    name: str = "",
     channel: str = "web",
     lng: float | None = None,
     lat: float | None = None,
@@ -70,8 +99,9 @@ def submit(
 ) -> tuple[Case, bool]:
     """Register a citizen's own request; returns (case, created). Same guarantees as intake:
     bad input (unknown category, point outside the district, bad phone, a file that is not a photo)
-    changes nothing; the same Idempotency-Key returns the first case."""
-    jurisdiction = _jurisdiction(jurisdiction_code)
+    changes nothing; the same Idempotency-Key returns the first case. A new case's reporter gets
+    an SMS with its number and follow link (notifications outbox)."""
+    jurisdiction = jurisdiction_by_code(jurisdiction_code)
     if channel not in PUBLIC_CHANNELS:
         raise InvalidInput(_("Unknown channel."), field="channel", allowed=[str(c) for c in PUBLIC_CHANNELS])
     # Every request type, praise and consultations included, as on 12345 portals; checked before the
@@ -84,6 +114,9 @@ def submit(
             _("Choose what the request is about."), code="unknown_category", field="category_id"
         )
     actor = portal_actor(jurisdiction)
+    if not name.strip():
+        with translation.override(settings.LANGUAGE_CODE):  # data, in the platform's language
+            name = _("Anonymous")
     # A submission refused after its photo was stored leaves neither a row nor a file behind.
     with services.discard_on_error(), transaction.atomic():
         attachment_ids = []
@@ -92,12 +125,13 @@ def submit(
                 actor=actor, upload=photo, allowed=services.IMAGE_TYPES, field="photo"
             )
             attachment_ids.append(stored.pk)
-        return services.register(
+        case, created = services.register(
             actor=actor,
             request_type=request_type,
             channel=channel,
             category_id=category_id,
             description=description,
+            # The name is optional on the portal (the phone is what follows the case up).
             reporters=[{"name": name, "phone": phone}],
             lng=lng,
             lat=lat,
@@ -106,13 +140,42 @@ def submit(
             attachment_ids=attachment_ids,
             idempotency_key=idempotency_key,
         )
+        # In the same transaction: a submission that fails sends no text; a retry sends no second.
+        if created:
+            _text_registered(case, phone)
+        return case, created
 
 
-def public_areas(*, jurisdiction_code: str, level: str = "street", crs: str = "wgs84") -> dict[str, Any]:
+def public_areas(*, jurisdiction_code: str, level: str = "street", crs: str = "wgs84") -> Any:
     """Street (or community) outlines for the citizen's tap-map. Grids stay internal: their codes
-    and shapes are a management detail, not public geography."""
+    and shapes are a management detail, not public geography. The simplified outlines, as the
+    cached document (`geo.queries.GeoJsonDocument`) the route sends with its ETag."""
     if level not in ("district", "street", "community"):
         raise InvalidInput(_("Only district, street and community outlines are public."), field="level")
-    from zhiguan.geo.queries import areas_geojson
+    from zhiguan.geo.queries import areas_geojson_document
 
-    return areas_geojson(actor=Actor.system(_jurisdiction(jurisdiction_code)), level=level, crs=crs)
+    actor = Actor.system(jurisdiction_by_code(jurisdiction_code))
+    return areas_geojson_document(actor=actor, level=level, crs=crs)
+
+
+PHOTO_SALT = "zhiguan.intake.public-photo"
+
+
+def photo_token(attachment_id: int) -> str:
+    """The signed name of a published photo in the public page's address (ids are not guessable)."""
+    return signing.dumps(attachment_id, salt=PHOTO_SALT, compress=True)
+
+
+def published_photo(*, token: str) -> CaseAttachment:
+    """The published photo a public page links to; 404 when the link is forged or the department
+    has hidden the photo again since."""
+    try:
+        attachment_id = signing.loads(token, salt=PHOTO_SALT)
+    except signing.BadSignature as exc:
+        raise NotFound() from exc
+    attachment = CaseAttachment.objects.filter(
+        pk=attachment_id, published=True, case__isnull=False, content_type__in=services.IMAGE_TYPES
+    ).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment

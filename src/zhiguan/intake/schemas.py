@@ -1,6 +1,7 @@
 """Request and response shapes of the public (citizen) API and of the staff rating-link endpoint."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -14,18 +15,26 @@ class FollowIn(InputSchema):
 
 class PublicStepOut(Schema):
     at: datetime
-    action: str
-    status: str
+    step: str = Field(description="a plain public step (received, dispatched, handling, replied, closed, …)")
+    status: str = Field(description="the public status after the step")
+
+
+class PublicPhotoOut(Schema):
+    name: str
+    url: str
 
 
 class PublicCaseOut(Schema):
     number: str
-    status: str
+    status: str = Field(description="accepted, in_progress, done, rated, not_accepted or merged")
     request_type: str
     category_name: str
+    department: str = Field(description="the handling department, once the case has reached it")
     created_at: datetime
     closed_at: datetime | None
     timeline: list[PublicStepOut]
+    photos: list[PublicPhotoOut] = Field(description="repair photos the department published")
+    me_too_count: int
     reply: str
     callback_result: str
     can_rate: bool
@@ -63,7 +72,7 @@ class PublicSubmitIn(ParamsSchema):
     request_type: Code
     category_id: int = Field(ge=1, le=MAX_ID)
     description: str = Field(min_length=1, max_length=4000)
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field("", max_length=64, description="optional: recorded as 匿名 when left out")
     phone: str = Field(min_length=5, max_length=20)
     channel: Code = "web"
     lng: float | None = Field(None, ge=-180, le=180)
@@ -76,3 +85,78 @@ class PublicSubmitOut(Schema):
     number: str
     status: str
     created: bool
+
+
+class DistrictOut(Schema):
+    code: str
+    name: str
+
+
+class NearbyParams(ParamsSchema):
+    jurisdiction: str = Field(max_length=6, pattern=r"^\d{6}$")
+    lng: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    crs: Code = "wgs84"
+    radius: int | None = Field(None, ge=1, le=2000, description="metres, 500 by default")
+
+
+class NearbyReportOut(Schema):
+    id: int
+    category1_id: int
+    category2_id: int | None
+    category_name: str
+    status: str
+    open: bool
+    reported_on: date
+    lng: float = Field(description="approximate (the centre of an H3 cell of ~75 m), WGS-84")
+    lat: float
+    distance_m: int
+    me_too_count: int
+
+
+class MeTooIn(InputSchema):
+    jurisdiction: str = Field(max_length=6, pattern=r"^\d{6}$")
+    device: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    phone: str = Field("", max_length=20, pattern=r"^[0-9+\-\s]*$")
+
+
+class MeTooOut(Schema):
+    created: bool
+    me_too_count: int
+
+
+class PublishIn(InputSchema):
+    published: bool
+
+
+class PublishOut(Schema):
+    id: int
+    published: bool
+
+
+# ---- an inspector's report from the street (intake.field) ----------------------------------------
+
+
+class FieldReportIn(ParamsSchema):
+    """The multipart form of an inspector's report; the photos travel as `photos` files."""
+
+    category_id: int = Field(ge=1, le=MAX_ID)
+    description: str = Field(min_length=1, max_length=4000)
+    lng: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    crs: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    accuracy: float | None = Field(
+        None, ge=0, le=100000, description="the device's accuracy radius in metres"
+    )
+    address: str = Field("", max_length=255)
+
+
+class FieldReportOut(Schema):
+    number: str
+    status: str
+    created: bool
+    lng: float | None
+    lat: float | None
+    street_name: str | None
+    grid_name: str | None
+    position_source: Literal["device", "photo"]

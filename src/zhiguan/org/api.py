@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from zhiguan.errors import NotAuthenticated, RateLimited
-from zhiguan.org import services
-from zhiguan.org.models import ApiClient, Department, Role, User
+from zhiguan.org import duty, services
+from zhiguan.org.models import ApiClient, Department, GridDuty, Role, User
 from zhiguan.org.permissions import Actor, get_or_404, require, restrict
 from zhiguan.org.schemas import (
     ClientIn,
@@ -17,8 +17,11 @@ from zhiguan.org.schemas import (
     DepartmentMoveIn,
     DepartmentOut,
     DepartmentPatch,
+    GridDutyIn,
+    GridDutyOut,
     LoginIn,
     MeOut,
+    PasswordResetIn,
     PersonIn,
     PersonOut,
     PersonPatch,
@@ -197,6 +200,14 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return _person_out(services.update_person(actor=request.auth, person_id=person_id, **payload.dict()))
 
 
+@router.post("/people/{person_id}/password", response=PersonOut, summary="Set a temporary password (audited)")
+def reset_password(request: HttpRequest, person_id: int, payload: PasswordResetIn) -> dict:
+    person = services.reset_password(
+        actor=request.auth, person_id=person_id, password=payload.password, reason=payload.reason
+    )
+    return _person_out(person)
+
+
 @router.post(
     "/people/{person_id}/reveal", response=PersonRevealOut, summary="Reveal masked personal data (audited)"
 )
@@ -232,3 +243,35 @@ def issue_token(request: HttpRequest, client_id: int, payload: TokenIn) -> Statu
 def revoke_token(request: HttpRequest, prefix: str) -> dict:
     services.revoke_token(actor=request.auth, prefix=prefix)
     return {"ok": True}
+
+
+def _duty_out(d: GridDuty) -> dict:
+    return {
+        "grid_id": d.area_id,
+        "grid_code": d.area.code,
+        "grid_name": d.area.name,
+        "grid_label": duty.grid_label(d.area),
+        "person_id": d.person_id,
+        "person_name": str(d.person),
+        "since": d.since,
+    }
+
+
+@router.get(
+    "/grid-duties", response=list[GridDutyOut], summary="Which inspector is on duty for which grid now"
+)
+def grid_duties(
+    request: HttpRequest, street_id: int | None = None, person_id: int | None = None
+) -> list[dict]:
+    rows = duty.current_duties(actor=request.auth, street_id=street_id, person_id=person_id)
+    return [_duty_out(d) for d in rows]
+
+
+@router.put(
+    "/grid-duties/{grid_id}",
+    response={200: GridDutyOut, 204: None},
+    summary="Put an inspector on duty for a grid (null: nobody); the previous duty is ended, audited",
+)
+def set_grid_duty(request: HttpRequest, grid_id: int, payload: GridDutyIn) -> Status:
+    d = duty.set_grid_duty(actor=request.auth, grid_id=grid_id, person_id=payload.person_id)
+    return Status(200, _duty_out(d)) if d is not None else Status(204, None)

@@ -114,6 +114,11 @@ def lockout_response(
     """What django-axes answers once a (username, address) pair is locked out."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _("Too many failed log-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+    if not request.path.startswith("/api/"):
+        # The admin's log-in form: a page in the reader's language, not a JSON document.
+        from django.shortcuts import render
+
+        return render(request, "zhiguan/locked_out.html", {"message": message}, status=429)
     return JsonResponse(
         {"error": {"code": "login_locked", "message": message, "details": {"retry_after_minutes": minutes}}},
         status=429,

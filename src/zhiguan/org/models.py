@@ -81,6 +81,23 @@ class DepartmentChange(TenantModel):
     class Meta:
         ordering = ["at", "id"]
 
+    # The kinds, stored as codes, in the reader's words.
+    KINDS = {
+        "created": _("created"),
+        "updated": _("updated"),
+        "moved": _("moved"),
+        "deactivated": _("deactivated"),
+        "reactivated": _("reactivated"),
+    }
+
+    def kind_label(self) -> str:
+        return str(self.KINDS.get(self.kind, self.kind))
+
+    kind_label.short_description = _("Kind")  # type: ignore[attr-defined]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.kind_label()}"
+
 
 class DataScope(models.TextChoices):
     JURISDICTION = "jurisdiction", _("Whole jurisdiction")
@@ -186,3 +203,36 @@ class ApiToken(TenantModel):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+
+class GridDuty(TenantModel):
+    """Which inspector (监督员/网格员) is responsible for which grid (网格), and since when.
+
+    A grid has at most one inspector on duty (`until` empty); a change ends the current row and
+    starts a new one, so who was responsible on any day can be told afterwards. An inspector may
+    cover several grids. Cases reaching verification are assigned to the grid's inspector.
+    """
+
+    area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="grid_duties", verbose_name=_("inspector")
+    )
+    since = models.DateTimeField(_("since"))
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    set_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_owner = "person_id"
+
+    class Meta:
+        verbose_name = _("grid duty")
+        verbose_name_plural = _("grid duties")
+        ordering = ["area", "-since"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area"], condition=models.Q(until__isnull=True), name="grid_duty_one_current"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "until"], name="grid_duty_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.area} — {self.person}"

@@ -106,6 +106,11 @@ class PersonPatch(InputSchema):
     reason: str = Field("", max_length=255)
 
 
+class PasswordResetIn(InputSchema):
+    password: str = Field(min_length=1, max_length=128)
+    reason: str = Field("", max_length=255)
+
+
 class RevealIn(InputSchema):
     reason: str = Field(min_length=1, max_length=255)
 
@@ -136,3 +141,22 @@ class TokenOut(Schema):
     prefix: str
     token: str
     expires_at: datetime | None
+
+
+# ---- grid duty (org.duty) ------------------------------------------------------------------------
+
+
+class GridDutyOut(Schema):
+    grid_id: int
+    grid_code: str
+    grid_name: str
+    grid_label: str
+    person_id: int
+    person_name: str
+    since: datetime
+
+
+class GridDutyIn(InputSchema):
+    """Who is on duty for the grid; null: nobody (cases wait for the dispatcher)."""
+
+    person_id: Id | None

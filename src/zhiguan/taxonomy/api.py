@@ -34,6 +34,8 @@ def _category_out(c: Category) -> dict[str, Any]:
         "name": c.name,
         "path_name": c.path_name,
         "pinyin_initials": c.pinyin_initials,
+        "pinyin_words": c.pinyin_words,
+        "scheme": c.scheme,
         "priority": c.priority,
         "default_lead_department_id": c.default_lead_department_id,
         "deadline_profile_id": c.deadline_profile_id,
@@ -77,11 +79,29 @@ def category_tree(request: HttpRequest, include_retired: bool = False) -> list[d
 @router.get(
     "/categories/search",
     response=list[SearchHit],
-    summary="Category picker: name substring or pinyin initials (ld → 路灯), best first",
+    summary="Category picker: name, pinyin initials of the name or of its words (ld → 路灯) or full pinyin, best first",
 )
-def search_categories(request: HttpRequest, q: str = Query("", max_length=100)) -> list[dict]:
-    hits = queries.search_categories(request.auth, q)
-    return [{**_category_out(c), "is_leaf": c.level == 3} for c in hits]
+def search_categories(
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    prefer: str | None = Query(
+        None,
+        max_length=32,
+        description="Rank this scheme's categories first: city_management (数字城管) or 12345; "
+        "absent: the jurisdiction's default",
+    ),
+) -> list[dict]:
+    hits = queries.search_categories(request.auth, q, prefer=prefer)
+    return [
+        {
+            **_category_out(c),
+            "pinyin_full": c.pinyin_full,
+            # Set on each hit by queries.search_categories.
+            "pinyin_syllables": getattr(c, "pinyin_syllables", []),
+            "is_leaf": getattr(c, "is_leaf", c.level == 3),
+        }
+        for c in hits
+    ]
 
 
 @router.post(

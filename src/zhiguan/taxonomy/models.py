@@ -6,6 +6,8 @@ so the category must keep its meaning (name, path, code) for as long as cases ex
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,17 @@ class DeadlineProfile(TenantModel):
         _("accept within when urgent (working hours)"), max_digits=6, decimal_places=2
     )
     urgent_handle_days = models.PositiveSmallIntegerField(_("handle within when urgent (working days)"))
+    # The 数字城管 handling standards count in working hours (井盖缺失 2 工作时): when set, these
+    # replace handle_days / urgent_handle_days for the handling stage.
+    handle_hours = models.DecimalField(
+        _("handle within (working hours)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    urgent_handle_hours = models.DecimalField(
+        _("handle within when urgent (working hours)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    filing_condition = models.TextField(_("filing condition (立案条件)"), blank=True, default="")
+    closing_condition = models.TextField(_("closing condition (结案条件)"), blank=True, default="")
+    source = models.CharField(_("source"), max_length=255, blank=True, default="")
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +62,13 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+class Scheme(models.TextChoices):
+    """Which classification a category belongs to; the picker can prefer one (decision 060)."""
+
+    HOTLINE = "12345", _("12345 hotline matters")
+    CITY_MANAGEMENT = "city_management", _("City management components and events (数字城管)")
+
+
 class Category(TenantModel):
     """One node of the three-level taxonomy: 一级分类 → 二级分类 → 三级分类."""
 
@@ -63,6 +83,13 @@ class Category(TenantModel):
     # whenever a name or a parent changes, so that the picker searches one row without joins.
     path_name = models.CharField(_("full name"), max_length=255, editable=False, default="")
     pinyin_initials = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    # Initials of each word of the node's own name ("路灯不亮" → "ld bl") and its full pinyin
+    # ("ludengbuliang"), so that "ld", "bl" and "ludeng" all find it (decision 060).
+    pinyin_words = models.CharField(max_length=255, editable=False, default="")
+    pinyin_full = models.CharField(max_length=512, editable=False, default="")
+    scheme = models.CharField(
+        _("scheme"), max_length=16, choices=Scheme.choices, default=Scheme.HOTLINE, db_index=True
+    )
     default_lead_department = models.ForeignKey(
         "org.Department",
         null=True,
@@ -102,6 +129,12 @@ class Category(TenantModel):
                 name="category_root_name_unique",
             ),
         ]
+
+    @staticmethod
+    def data_scope_q(actor: Any, scope: str) -> models.Q:
+        # The taxonomy is the jurisdiction's reference list: every data scope, even "only self",
+        # sees all of it (an inspector reporting from the street picks a category like anyone).
+        return models.Q()
 
     def __str__(self) -> str:
         return self.path_name or self.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,30 +21,74 @@ PROFILE_FIELDS = [
     "callback_days",
     "urgent_accept_hours",
     "urgent_handle_days",
+    "handle_hours",
+    "urgent_handle_hours",
+    "filing_condition",
+    "closing_condition",
+    "source",
     "active",
 ]
 # Beyond these a profile is a typing mistake, not a policy (a year to handle a complaint).
 MAX_DAYS = 365
 MAX_ACCEPT_HOURS = Decimal(240)
+# A handling limit in working hours: 0.01 h up to 1000 h (about 130 working days).
+MAX_HANDLE_HOURS = Decimal(1000)
+MAX_CONDITION_LENGTH = 2000
 
 
-def _hours(value: Any, field: str) -> Decimal:
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+# "Leave as it is" for the nullable hour limits, as opposed to None, which clears them.
+KEEP: Final = _Keep()
+
+
+def _bounded_hours(value: Any, field: str, *, low: Decimal, high: Decimal, out_of_range: str) -> Decimal:
+    """Hours in [low, high] with at most two decimals, else InvalidInput naming the field."""
     try:
         hours = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise InvalidInput(_("Enter a number of hours."), code="invalid_profile", field=field) from exc
-    if (
-        not hours.is_finite()
-        or hours < 0
-        or hours > MAX_ACCEPT_HOURS
-        or hours != hours.quantize(Decimal("0.01"))
-    ):
-        raise InvalidInput(
-            _("Hours must be between 0 and %(max)s, in steps of at most 0.01.") % {"max": MAX_ACCEPT_HOURS},
-            code="invalid_profile",
-            field=field,
-        )
+    if not hours.is_finite() or hours < low or hours > high or hours != hours.quantize(Decimal("0.01")):
+        raise InvalidInput(out_of_range, code="invalid_profile", field=field)
     return hours.quantize(Decimal("0.01"))
+
+
+def _hours(value: Any, field: str) -> Decimal:
+    return _bounded_hours(
+        value,
+        field,
+        low=Decimal(0),
+        high=Decimal(MAX_ACCEPT_HOURS),
+        out_of_range=_("Hours must be between 0 and %(max)s, in steps of at most 0.01.")
+        % {"max": MAX_ACCEPT_HOURS},
+    )
+
+
+def _handle_hours(value: Any, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    return _bounded_hours(
+        value,
+        field,
+        low=Decimal("0.01"),
+        high=Decimal(MAX_HANDLE_HOURS),
+        out_of_range=_(
+            "A handling limit in working hours must be more than 0 and at most %(max)s, in steps of at most 0.01."
+        )
+        % {"max": MAX_HANDLE_HOURS},
+    )
+
+
+def _text(value: str, field: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("At most %(max)d characters.") % {"max": max_length}, code="invalid_profile", field=field
+        )
+    return value
 
 
 def _days(value: Any, field: str) -> int:
@@ -63,11 +107,25 @@ def _validate_profile(p: DeadlineProfile) -> None:
     p.handle_days = _days(p.handle_days, "handle_days")
     p.callback_days = _days(p.callback_days, "callback_days")
     p.urgent_handle_days = _days(p.urgent_handle_days, "urgent_handle_days")
-    if p.urgent_accept_hours > p.accept_hours or p.urgent_handle_days > p.handle_days:
+    p.handle_hours = _handle_hours(p.handle_hours, "handle_hours")
+    p.urgent_handle_hours = _handle_hours(p.urgent_handle_hours, "urgent_handle_hours")
+    p.filing_condition = _text(p.filing_condition, "filing_condition", MAX_CONDITION_LENGTH)
+    p.closing_condition = _text(p.closing_condition, "closing_condition", MAX_CONDITION_LENGTH)
+    p.source = _text(p.source, "source", 255)
+    slower = None
+    if p.urgent_accept_hours > p.accept_hours:
+        slower = "urgent_accept_hours"
+    elif p.urgent_handle_days > p.handle_days:
+        slower = "urgent_handle_days"
+    elif (
+        p.handle_hours is not None
+        and p.urgent_handle_hours is not None
+        and p.urgent_handle_hours > p.handle_hours
+    ):
+        slower = "urgent_handle_hours"
+    if slower is not None:
         raise InvalidInput(
-            _("An urgent case cannot get more time than a normal one."),
-            code="invalid_profile",
-            field="urgent_accept_hours" if p.urgent_accept_hours > p.accept_hours else "urgent_handle_days",
+            _("An urgent case cannot get more time than a normal one."), code="invalid_profile", field=slower
         )
     p.name = " ".join(p.name.split())
     if not p.name:
@@ -85,8 +143,17 @@ def create_profile(
     callback_days: int,
     urgent_accept_hours: Decimal | float | int | None = None,
     urgent_handle_days: int | None = None,
+    handle_hours: Decimal | float | int | None = None,
+    urgent_handle_hours: Decimal | float | int | None = None,
+    filing_condition: str = "",
+    closing_condition: str = "",
+    source: str = "",
 ) -> DeadlineProfile:
-    """Create a deadline profile. Urgent values default to the normal ones and may not exceed them."""
+    """Create a deadline profile. Urgent values default to the normal ones and may not exceed them.
+
+    With `handle_hours` the handling limit is that many working hours instead of `handle_days`
+    (urgent: `urgent_handle_hours`, else the normal hours); the conditions and the source are the
+    handling standard the limit comes from (立案条件, 结案条件)."""
     require(actor, "taxonomy.manage")
     code = code.strip()
     if not code:
@@ -104,6 +171,11 @@ def create_profile(
         callback_days=callback_days,
         urgent_accept_hours=accept_hours if urgent_accept_hours is None else urgent_accept_hours,
         urgent_handle_days=handle_days if urgent_handle_days is None else urgent_handle_days,
+        handle_hours=handle_hours,
+        urgent_handle_hours=urgent_handle_hours,
+        filing_condition=filing_condition,
+        closing_condition=closing_condition,
+        source=source,
     )
     _validate_profile(profile)
     profile.save()
@@ -127,10 +199,17 @@ def update_profile(
     callback_days: int | None = None,
     urgent_accept_hours: Decimal | float | int | None = None,
     urgent_handle_days: int | None = None,
+    handle_hours: Decimal | float | int | _Keep | None = KEEP,
+    urgent_handle_hours: Decimal | float | int | _Keep | None = KEEP,
+    filing_condition: str | None = None,
+    closing_condition: str | None = None,
+    source: str | None = None,
     active: bool | None = None,
 ) -> DeadlineProfile:
-    """Change a profile's name, times or active flag (the code is stable); None leaves a field as
-    it is. Categories already using an inactive profile keep it; it just cannot be chosen again."""
+    """Change a profile's name, times, handling standard or active flag (the code is stable); None
+    leaves a field as it is, except for the two hour limits, where None clears the limit (back to
+    working days) and KEEP leaves it. Categories already using an inactive profile keep it; it just
+    cannot be chosen again."""
     require(actor, "taxonomy.manage")
     profile = get_or_404(actor, DeadlineProfile.objects.select_for_update(), "taxonomy.manage", pk=profile_id)
     before = audit.snapshot(profile, PROFILE_FIELDS)
@@ -141,11 +220,18 @@ def update_profile(
         "callback_days": callback_days,
         "urgent_accept_hours": urgent_accept_hours,
         "urgent_handle_days": urgent_handle_days,
+        "filing_condition": filing_condition,
+        "closing_condition": closing_condition,
+        "source": source,
         "active": active,
     }
     for key, value in changes.items():
         if value is not None:
             setattr(profile, key, value)
+    if not isinstance(handle_hours, _Keep):
+        profile.handle_hours = handle_hours  # type: ignore[assignment]
+    if not isinstance(urgent_handle_hours, _Keep):
+        profile.urgent_handle_hours = urgent_handle_hours  # type: ignore[assignment]
     _validate_profile(profile)
     profile.save()
     after = audit.snapshot(profile, PROFILE_FIELDS)

@@ -19,6 +19,12 @@ class ProfileOut(Schema):
     callback_days: int
     urgent_accept_hours: float
     urgent_handle_days: int
+    # When set, the handling limit in working hours (replaces handle_days / urgent_handle_days).
+    handle_hours: float | None
+    urgent_handle_hours: float | None
+    filing_condition: str
+    closing_condition: str
+    source: str
     active: bool
 
 
@@ -30,15 +36,27 @@ class ProfileIn(InputSchema):
     callback_days: int
     urgent_accept_hours: float | None = None
     urgent_handle_days: int | None = None
+    handle_hours: float | None = None
+    urgent_handle_hours: float | None = None
+    filing_condition: str = Field("", max_length=2000)
+    closing_condition: str = Field("", max_length=2000)
+    source: str = Field("", max_length=255)
 
 
 class ProfilePatch(InputSchema):
+    """Only the fields sent are changed; null clears an hour limit (back to working days)."""
+
     name: str | None = Field(None, max_length=64)
     accept_hours: float | None = None
     handle_days: int | None = None
     callback_days: int | None = None
     urgent_accept_hours: float | None = None
     urgent_handle_days: int | None = None
+    handle_hours: float | None = None
+    urgent_handle_hours: float | None = None
+    filing_condition: str | None = Field(None, max_length=2000)
+    closing_condition: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=255)
     active: bool | None = None
 
 
@@ -50,6 +68,8 @@ class CategoryOut(Schema):
     name: str
     path_name: str
     pinyin_initials: str
+    pinyin_words: str
+    scheme: str
     priority: str
     default_lead_department_id: int | None
     deadline_profile_id: int | None
@@ -86,6 +106,11 @@ class SearchHit(Schema):
     name: str
     path_name: str
     pinyin_initials: str
+    pinyin_words: str
+    pinyin_full: str
+    # One entry per character of the name: its syllable, or the character itself ("" for punctuation).
+    pinyin_syllables: list[str]
+    scheme: str
     is_leaf: bool
 
 

@@ -583,6 +583,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{number}/dispatch-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deadlines dispatching now would set (to this lead department, at this urgency) */
+        get: operations["zhiguan_cases_api_dispatch_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{number}/reporters/reveal": {
         parameters: {
             query?: never;
@@ -651,6 +668,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/attachments/{attachment_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show (or hide) a repair photo on the case's public page: the lead department only (audited) */
+        post: operations["zhiguan_intake_api_publish_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/export": {
         parameters: {
             query?: never;
@@ -662,6 +696,23 @@ export interface paths {
         get: operations["zhiguan_cases_api_export_cases"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/field-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An inspector reports a problem from the street: photos, position, category (multipart form) */
+        post: operations["zhiguan_intake_api_field_report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -702,6 +753,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/public/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The districts this installation serves, by name */
+        get: operations["zhiguan_intake_api_public_districts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/public/follow": {
         parameters: {
             query?: never;
@@ -719,6 +787,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/public/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports already made near a point: category, public status, day, approximate point */
+        get: operations["zhiguan_intake_api_public_nearby"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/public/photos/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repair photo the handling department published on the case's public page */
+        get: operations["zhiguan_intake_api_public_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/public/rate": {
         parameters: {
             query?: never;
@@ -730,6 +832,23 @@ export interface paths {
         put?: never;
         /** Rate a closed case (满意 / 基本满意 / 不满意), by number + digits or by the link's token */
         post: operations["zhiguan_intake_api_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/public/reports/{report_id}/me-too": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 我也遇到了这个问题: one more citizen meets a reported problem (once per phone or device) */
+        post: operations["zhiguan_intake_api_public_me_too"];
         delete?: never;
         options?: never;
         head?: never;
@@ -762,7 +881,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Where would this case go, and by which rule */
+        /** Where would this case go, by which rule, and which conditions held or failed */
         post: operations["zhiguan_cases_api_routing_dry_run"];
         delete?: never;
         options?: never;
@@ -798,6 +917,74 @@ export interface paths {
         get?: never;
         /** Revise a rule (adds a version) */
         put: operations["zhiguan_cases_api_revise_rule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/routing/rules/{key}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a retired rule */
+        post: operations["zhiguan_cases_api_restore_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/routing/rules/{key}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a rule (no longer tried) */
+        post: operations["zhiguan_cases_api_retire_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/routing/rules/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put every current rule in this order (first tried first), all or nothing */
+        post: operations["zhiguan_cases_api_reorder_rules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/routing/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the rules would send these cases now (the dispatch queue's suggestions) */
+        get: operations["zhiguan_cases_api_routing_suggestions"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -953,6 +1140,23 @@ export interface paths {
         put?: never;
         /** The department answers a notice */
         post: operations["zhiguan_supervision_api_answer_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/geo/address-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Do a typed address and a map point name the same street and community? */
+        get: operations["zhiguan_geo_api_address_check"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1149,6 +1353,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org/grid-duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which inspector is on duty for which grid now */
+        get: operations["zhiguan_org_api_grid_duties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/grid-duties/{grid_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put an inspector on duty for a grid (null: nobody); the previous duty is ended, audited */
+        put: operations["zhiguan_org_api_set_grid_duty"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org/people": {
         parameters: {
             query?: never;
@@ -1182,6 +1420,23 @@ export interface paths {
         head?: never;
         /** Change roles, department or active flag */
         patch: operations["zhiguan_org_api_update_person"];
+        trace?: never;
+    };
+    "/api/v1/org/people/{person_id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a temporary password (audited) */
+        post: operations["zhiguan_org_api_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/org/people/{person_id}/reveal": {
@@ -1329,7 +1584,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Category picker: name substring or pinyin initials (ld → 路灯), best first */
+        /** Category picker: name, pinyin initials of the name or of its words (ld → 路灯) or full pinyin, best first */
         get: operations["zhiguan_taxonomy_api_search_categories"];
         put?: never;
         post?: never;
@@ -1587,6 +1842,16 @@ export interface components {
              */
             note: string;
         };
+        /** AddressCheckOut */
+        AddressCheckOut: {
+            /** Agrees */
+            agrees: boolean;
+            located: components["schemas"]["LocationOut"];
+            /** Message */
+            message: string;
+            /** Named */
+            named: components["schemas"]["NamedAreaOut"][];
+        };
         /** AnswerBody */
         AnswerBody: {
             /** Attachment Ids */
@@ -1835,12 +2100,16 @@ export interface components {
             grid_id?: number | null;
             /** Q */
             q?: string | null;
+            /** Reported By Me */
+            reported_by_me?: boolean | null;
             /** Request Type */
             request_type?: string | null;
             /** Status */
             status?: string[] | null;
             /** Street Id */
             street_id?: number | null;
+            /** Verifier Is Me */
+            verifier_is_me?: boolean | null;
             /** Warning Level */
             warning_level?: string | null;
         };
@@ -1958,6 +2227,10 @@ export interface components {
             tasks: components["schemas"]["TaskOut"][];
             /** Urgency */
             urgency: string;
+            /** Verifier Id */
+            verifier_id?: number | null;
+            /** Verifier Name */
+            verifier_name?: string | null;
             /** Version */
             version: number;
             /** Warning Level */
@@ -2061,12 +2334,16 @@ export interface components {
             path_name: string;
             /** Pinyin Initials */
             pinyin_initials: string;
+            /** Pinyin Words */
+            pinyin_words: string;
             /** Priority */
             priority: string;
             /** Retired */
             retired: boolean;
             /** Retired At */
             retired_at: string | null;
+            /** Scheme */
+            scheme: string;
             /** Sort Order */
             sort_order: number;
         };
@@ -2125,12 +2402,16 @@ export interface components {
             path_name: string;
             /** Pinyin Initials */
             pinyin_initials: string;
+            /** Pinyin Words */
+            pinyin_words: string;
             /** Priority */
             priority: string;
             /** Retired */
             retired: boolean;
             /** Retired At */
             retired_at: string | null;
+            /** Scheme */
+            scheme: string;
             /** Sort Order */
             sort_order: number;
         };
@@ -2323,8 +2604,34 @@ export interface components {
              */
             note: string;
         };
+        /** DispatchPreviewOut */
+        DispatchPreviewOut: {
+            accept: components["schemas"]["StageDueOut"] | null;
+            handle: components["schemas"]["StageDueOut"];
+            /** Lead Department Id */
+            lead_department_id: number | null;
+            /** Lead Department Name */
+            lead_department_name: string | null;
+            /** Reason */
+            reason: string;
+            /** Rule Key */
+            rule_key: number | null;
+            /** Rule Name */
+            rule_name: string | null;
+            /** Urgency */
+            urgency: string;
+        };
+        /** DistrictOut */
+        DistrictOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** DryRunIn */
         DryRunIn: {
+            /** Area Id */
+            area_id?: number | null;
             /** At */
             at?: string | null;
             /** Category Id */
@@ -2410,6 +2717,11 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+            /**
+             * Published
+             * @default false
+             */
+            published: boolean;
             /** Size */
             size: number;
         };
@@ -2454,6 +2766,58 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /**
+         * FieldReportIn
+         * @description The multipart form of an inspector's report; the photos travel as `photos` files.
+         */
+        FieldReportIn: {
+            /**
+             * Accuracy
+             * @description the device's accuracy radius in metres
+             */
+            accuracy?: number | null;
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Crs
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02" | "bd09";
+            /** Description */
+            description: string;
+            /** Lat */
+            lat?: number | null;
+            /** Lng */
+            lng?: number | null;
+        };
+        /** FieldReportOut */
+        FieldReportOut: {
+            /** Created */
+            created: boolean;
+            /** Grid Name */
+            grid_name: string | null;
+            /** Lat */
+            lat: number | null;
+            /** Lng */
+            lng: number | null;
+            /** Number */
+            number: string;
+            /**
+             * Position Source
+             * @enum {string}
+             */
+            position_source: "device" | "photo";
+            /** Status */
+            status: string;
+            /** Street Name */
+            street_name: string | null;
         };
         /** FollowIn */
         FollowIn: {
@@ -2503,6 +2867,34 @@ export interface components {
             total: number;
             /** Updated */
             updated: number;
+        };
+        /**
+         * GridDutyIn
+         * @description Who is on duty for the grid; null: nobody (cases wait for the dispatcher).
+         */
+        GridDutyIn: {
+            /** Person Id */
+            person_id: number | null;
+        };
+        /** GridDutyOut */
+        GridDutyOut: {
+            /** Grid Code */
+            grid_code: string;
+            /** Grid Id */
+            grid_id: number;
+            /** Grid Label */
+            grid_label: string;
+            /** Grid Name */
+            grid_name: string;
+            /** Person Id */
+            person_id: number;
+            /** Person Name */
+            person_name: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
         };
         /** ImportOut */
         ImportOut: {
@@ -2604,6 +2996,88 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** MeTooIn */
+        MeTooIn: {
+            /** Device */
+            device: string;
+            /** Jurisdiction */
+            jurisdiction: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+        };
+        /** MeTooOut */
+        MeTooOut: {
+            /** Created */
+            created: boolean;
+            /** Me Too Count */
+            me_too_count: number;
+        };
+        /** NamedAreaOut */
+        NamedAreaOut: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Matched */
+            matched: string;
+            /** Name */
+            name: string;
+        };
+        /** NearbyParams */
+        NearbyParams: {
+            /**
+             * Crs
+             * @default wgs84
+             */
+            crs: string;
+            /** Jurisdiction */
+            jurisdiction: string;
+            /** Lat */
+            lat: number;
+            /** Lng */
+            lng: number;
+            /**
+             * Radius
+             * @description metres, 500 by default
+             */
+            radius?: number | null;
+        };
+        /** NearbyReportOut */
+        NearbyReportOut: {
+            /** Category Name */
+            category_name: string;
+            /** Category1 Id */
+            category1_id: number;
+            /** Category2 Id */
+            category2_id: number | null;
+            /** Distance M */
+            distance_m: number;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number;
+            /**
+             * Lng
+             * @description approximate (the centre of an H3 cell of ~75 m), WGS-84
+             */
+            lng: number;
+            /** Me Too Count */
+            me_too_count: number;
+            /** Open */
+            open: boolean;
+            /**
+             * Reported On
+             * Format: date
+             */
+            reported_on: string;
+            /** Status */
+            status: string;
         };
         /** NoticeAnswerIn */
         NoticeAnswerIn: {
@@ -2720,6 +3194,16 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** PasswordResetIn */
+        PasswordResetIn: {
+            /** Password */
+            password: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
         /** PeriodIn */
         PeriodIn: {
             /**
@@ -2810,16 +3294,35 @@ export interface components {
             accept_hours: number;
             /** Callback Days */
             callback_days: number;
+            /**
+             * Closing Condition
+             * @default
+             */
+            closing_condition: string;
             /** Code */
             code: string;
+            /**
+             * Filing Condition
+             * @default
+             */
+            filing_condition: string;
             /** Handle Days */
             handle_days: number;
+            /** Handle Hours */
+            handle_hours?: number | null;
             /** Name */
             name: string;
+            /**
+             * Source
+             * @default
+             */
+            source: string;
             /** Urgent Accept Hours */
             urgent_accept_hours?: number | null;
             /** Urgent Handle Days */
             urgent_handle_days?: number | null;
+            /** Urgent Handle Hours */
+            urgent_handle_hours?: number | null;
         };
         /** ProfileOut */
         ProfileOut: {
@@ -2829,20 +3332,33 @@ export interface components {
             active: boolean;
             /** Callback Days */
             callback_days: number;
+            /** Closing Condition */
+            closing_condition: string;
             /** Code */
             code: string;
+            /** Filing Condition */
+            filing_condition: string;
             /** Handle Days */
             handle_days: number;
+            /** Handle Hours */
+            handle_hours: number | null;
             /** Id */
             id: number;
             /** Name */
             name: string;
+            /** Source */
+            source: string;
             /** Urgent Accept Hours */
             urgent_accept_hours: number;
             /** Urgent Handle Days */
             urgent_handle_days: number;
+            /** Urgent Handle Hours */
+            urgent_handle_hours: number | null;
         };
-        /** ProfilePatch */
+        /**
+         * ProfilePatch
+         * @description Only the fields sent are changed; null clears an hour limit (back to working days).
+         */
         ProfilePatch: {
             /** Accept Hours */
             accept_hours?: number | null;
@@ -2850,14 +3366,24 @@ export interface components {
             active?: boolean | null;
             /** Callback Days */
             callback_days?: number | null;
+            /** Closing Condition */
+            closing_condition?: string | null;
+            /** Filing Condition */
+            filing_condition?: string | null;
             /** Handle Days */
             handle_days?: number | null;
+            /** Handle Hours */
+            handle_hours?: number | null;
             /** Name */
             name?: string | null;
+            /** Source */
+            source?: string | null;
             /** Urgent Accept Hours */
             urgent_accept_hours?: number | null;
             /** Urgent Handle Days */
             urgent_handle_days?: number | null;
+            /** Urgent Handle Hours */
+            urgent_handle_hours?: number | null;
         };
         /** PublicCaseOut */
         PublicCaseOut: {
@@ -2874,13 +3400,28 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Department
+             * @description the handling department, once the case has reached it
+             */
+            department: string;
+            /** Me Too Count */
+            me_too_count: number;
             /** Number */
             number: string;
+            /**
+             * Photos
+             * @description repair photos the department published
+             */
+            photos: components["schemas"]["PublicPhotoOut"][];
             /** Reply */
             reply: string;
             /** Request Type */
             request_type: string;
-            /** Status */
+            /**
+             * Status
+             * @description accepted, in_progress, done, rated, not_accepted or merged
+             */
             status: string;
             /** Timeline */
             timeline: components["schemas"]["PublicStepOut"][];
@@ -2896,17 +3437,30 @@ export interface components {
             /** Parent Id */
             parent_id: number | null;
         };
+        /** PublicPhotoOut */
+        PublicPhotoOut: {
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+        };
         /** PublicStepOut */
         PublicStepOut: {
-            /** Action */
-            action: string;
             /**
              * At
              * Format: date-time
              */
             at: string;
-            /** Status */
+            /**
+             * Status
+             * @description the public status after the step
+             */
             status: string;
+            /**
+             * Step
+             * @description a plain public step (received, dispatched, handling, replied, closed, …)
+             */
+            step: string;
         };
         /** PublicSubmitIn */
         PublicSubmitIn: {
@@ -2938,7 +3492,11 @@ export interface components {
             lat?: number | null;
             /** Lng */
             lng?: number | null;
-            /** Name */
+            /**
+             * Name
+             * @description optional: recorded as 匿名 when left out
+             * @default
+             */
             name: string;
             /** Phone */
             phone: string;
@@ -2953,6 +3511,18 @@ export interface components {
             number: string;
             /** Status */
             status: string;
+        };
+        /** PublishIn */
+        PublishIn: {
+            /** Published */
+            published: boolean;
+        };
+        /** PublishOut */
+        PublishOut: {
+            /** Id */
+            id: number;
+            /** Published */
+            published: boolean;
         };
         /** RatingIn */
         RatingIn: {
@@ -3165,10 +3735,17 @@ export interface components {
             /** Permissions */
             permissions: string[];
         };
-        /** RouteOut */
+        /**
+         * RouteOut
+         * @description Where a case would go (a dry run): the lead, the rule, why, and the rules tried on the way.
+         */
         RouteOut: {
             /** Co Handler Ids */
             co_handler_ids: number[];
+            /** Community Id */
+            community_id: number | null;
+            /** Grid Id */
+            grid_id: number | null;
             /** Lead Department Id */
             lead_department_id: number | null;
             /** Lead Department Name */
@@ -3181,6 +3758,28 @@ export interface components {
             rule_key: number | null;
             /** Rule Version */
             rule_version: number | null;
+            /** Street Id */
+            street_id: number | null;
+            /** Trials */
+            trials: components["schemas"]["RuleTrialOut"][];
+        };
+        /**
+         * RouteSuggestionOut
+         * @description Where the routing rules would send a case now: the dispatch queue's suggestion column.
+         */
+        RouteSuggestionOut: {
+            /** Lead Department Id */
+            lead_department_id: number | null;
+            /** Lead Department Name */
+            lead_department_name: string | null;
+            /** Number */
+            number: string;
+            /** Reason */
+            reason: string;
+            /** Rule Key */
+            rule_key: number | null;
+            /** Rule Name */
+            rule_name: string | null;
         };
         /** RuleIn */
         RuleIn: {
@@ -3233,6 +3832,11 @@ export interface components {
             /** Urgencies */
             urgencies?: string[];
         };
+        /** RuleOrderIn */
+        RuleOrderIn: {
+            /** Keys */
+            keys: number[];
+        };
         /** RuleOut */
         RuleOut: {
             /** Area Id */
@@ -3243,6 +3847,11 @@ export interface components {
             channels: string[];
             /** Co Handler Ids */
             co_handler_ids: number[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
             /** Current */
             current: boolean;
             /** Day Kind */
@@ -3280,6 +3889,34 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** RuleRetireIn */
+        RuleRetireIn: {
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /**
+         * RuleTrialOut
+         * @description A rule a dry run tried: the conditions that held and the first that did not (null: it matched).
+         */
+        RuleTrialOut: {
+            /** Failed */
+            failed: string | null;
+            /** Held */
+            held: string[];
+            /** Lead Department Name */
+            lead_department_name: string;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Rule Key */
+            rule_key: number;
+            /** Rule Version */
+            rule_version: number;
+        };
         /** SearchHit */
         SearchHit: {
             /** Code */
@@ -3296,8 +3933,16 @@ export interface components {
             parent_id: number | null;
             /** Path Name */
             path_name: string;
+            /** Pinyin Full */
+            pinyin_full: string;
             /** Pinyin Initials */
             pinyin_initials: string;
+            /** Pinyin Syllables */
+            pinyin_syllables: string[];
+            /** Pinyin Words */
+            pinyin_words: string;
+            /** Scheme */
+            scheme: string;
         };
         /** SkippedOut */
         SkippedOut: {
@@ -3310,6 +3955,29 @@ export interface components {
             kind: string;
             /** Name */
             name: string;
+        };
+        /**
+         * StageDueOut
+         * @description A stage deadline a dispatch would set: when, how much working time, and how it was counted.
+         */
+        StageDueOut: {
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Explanation */
+            explanation: string;
+            /** Rule */
+            rule: string;
+            /** Warnings */
+            warnings: {
+                [key: string]: unknown;
+            }[];
+            /** Working Days */
+            working_days: number | null;
+            /** Working Hours */
+            working_hours: number | null;
         };
         /** StatusCountOut */
         StatusCountOut: {
@@ -3346,6 +4014,11 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** SuggestionParams */
+        SuggestionParams: {
+            /** Number */
+            number: string[];
         };
         /** TaskOut */
         TaskOut: {
@@ -3388,6 +4061,8 @@ export interface components {
         };
         /** VerifyFailBody */
         VerifyFailBody: {
+            /** Accuracy */
+            accuracy?: number | null;
             /** Attachment Ids */
             attachment_ids?: number[];
             /**
@@ -3395,6 +4070,12 @@ export interface components {
              * @default
              */
             camera: string;
+            /**
+             * Crs
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02" | "bd09";
             /** Expected Version */
             expected_version?: number | null;
             /** Lat */
@@ -3411,6 +4092,8 @@ export interface components {
         };
         /** VerifyPassBody */
         VerifyPassBody: {
+            /** Accuracy */
+            accuracy?: number | null;
             /** Attachment Ids */
             attachment_ids?: number[];
             /**
@@ -3418,6 +4101,12 @@ export interface components {
              * @default
              */
             camera: string;
+            /**
+             * Crs
+             * @default wgs84
+             * @enum {string}
+             */
+            crs: "wgs84" | "gcj02" | "bd09";
             /** Expected Version */
             expected_version?: number | null;
             /** Lat */
@@ -3858,11 +4547,13 @@ export interface operations {
                 limit?: number;
                 q?: string | null;
                 reason?: string;
+                reported_by_me?: boolean | null;
                 reporter_id_number?: string | null;
                 reporter_phone?: string | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -6889,6 +7580,103 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_api_dispatch_preview: {
+        parameters: {
+            query?: {
+                lead_department_id?: number | null;
+                urgency?: string | null;
+            };
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchPreviewOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_cases_api_reveal_reporters: {
         parameters: {
             query?: never;
@@ -7277,6 +8065,104 @@ export interface operations {
             };
         };
     };
+    zhiguan_intake_api_publish_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_cases_api_export_cases: {
         parameters: {
             query?: {
@@ -7289,9 +8175,11 @@ export interface operations {
                 format?: "csv" | "xlsx";
                 grid_id?: number | null;
                 q?: string | null;
+                reported_by_me?: boolean | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -7306,6 +8194,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intake_api_field_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Accuracy
+                     * @description the device's accuracy radius in metres
+                     */
+                    accuracy?: number | null;
+                    /**
+                     * Address
+                     * @default
+                     */
+                    address?: string;
+                    /** Category Id */
+                    category_id: number;
+                    /**
+                     * Crs
+                     * @default wgs84
+                     * @enum {string}
+                     */
+                    crs?: "wgs84" | "gcj02" | "bd09";
+                    /** Description */
+                    description: string;
+                    /** Lat */
+                    lat?: number | null;
+                    /** Lng */
+                    lng?: number | null;
+                    /** Photos */
+                    photos?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldReportOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldReportOut"];
+                };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
             400: {
@@ -7573,6 +8593,98 @@ export interface operations {
             };
         };
     };
+    zhiguan_intake_api_public_districts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_intake_api_follow: {
         parameters: {
             query?: never;
@@ -7594,6 +8706,197 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicCaseOut"];
                 };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intake_api_public_nearby: {
+        parameters: {
+            query: {
+                crs?: string;
+                jurisdiction: string;
+                lat: number;
+                lng: number;
+                /** @description metres, 500 by default */
+                radius?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NearbyReportOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intake_api_public_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
             400: {
@@ -7765,6 +9068,104 @@ export interface operations {
             };
         };
     };
+    zhiguan_intake_api_public_me_too: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeTooIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeTooOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_intake_api_submit: {
         parameters: {
             query?: never;
@@ -7803,8 +9204,12 @@ export interface operations {
                     lat?: number | null;
                     /** Lng */
                     lng?: number | null;
-                    /** Name */
-                    name: string;
+                    /**
+                     * Name
+                     * @description optional: recorded as 匿名 when left out
+                     * @default
+                     */
+                    name?: string;
                     /** Phone */
                     phone: string;
                     /** Photo */
@@ -8291,6 +9696,392 @@ export interface operations {
             };
         };
     };
+    zhiguan_cases_api_restore_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRetireIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_api_retire_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRetireIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_api_reorder_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleOrderIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_cases_api_routing_suggestions: {
+        parameters: {
+            query: {
+                number: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteSuggestionOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_cases_api_by_category: {
         parameters: {
             query?: {
@@ -8303,9 +10094,11 @@ export interface operations {
                 grid_id?: number | null;
                 level?: number;
                 q?: string | null;
+                reported_by_me?: boolean | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -8408,9 +10201,11 @@ export interface operations {
                 department_id?: number | null;
                 grid_id?: number | null;
                 q?: string | null;
+                reported_by_me?: boolean | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -8513,9 +10308,11 @@ export interface operations {
                 department_id?: number | null;
                 grid_id?: number | null;
                 q?: string | null;
+                reported_by_me?: boolean | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -8618,9 +10415,11 @@ export interface operations {
                 department_id?: number | null;
                 grid_id?: number | null;
                 q?: string | null;
+                reported_by_me?: boolean | null;
                 request_type?: string | null;
                 status?: string[] | null;
                 street_id?: number | null;
+                verifier_is_me?: boolean | null;
                 warning_level?: string | null;
             };
             header?: never;
@@ -9286,6 +11085,103 @@ export interface operations {
             };
         };
     };
+    zhiguan_geo_api_address_check: {
+        parameters: {
+            query: {
+                crs?: string;
+                lat: number;
+                lng: number;
+                text?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressCheckOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_geo_api_list_areas: {
         parameters: {
             query?: {
@@ -9385,6 +11281,8 @@ export interface operations {
         parameters: {
             query?: {
                 crs?: string;
+                /** @description display (simplified) or full */
+                detail?: string;
                 level?: string | null;
             };
             header?: never;
@@ -10628,6 +12526,206 @@ export interface operations {
             };
         };
     };
+    zhiguan_org_api_grid_duties: {
+        parameters: {
+            query?: {
+                person_id?: number | null;
+                street_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridDutyOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_org_api_set_grid_duty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GridDutyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridDutyOut"];
+                };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_org_api_list_people: {
         parameters: {
             query?: {
@@ -10830,6 +12928,104 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_org_api_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetIn"];
             };
         };
         responses: {
@@ -11881,6 +14077,8 @@ export interface operations {
     zhiguan_taxonomy_api_search_categories: {
         parameters: {
             query?: {
+                /** @description Rank this scheme's categories first: city_management (数字城管) or 12345; absent: the jurisdiction's default */
+                prefer?: string | null;
                 q?: string;
             };
             header?: never;

@@ -34,6 +34,8 @@ export function currentLocale(): Locale {
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
+  // The server's pages (admin, error pages) follow this choice, Chinese without it (decision 062).
+  document.cookie = `django_language=${locale === 'en' ? 'en' : 'zh-hans'}; path=/; max-age=31536000; SameSite=Lax`
   try {
     localStorage.setItem(STORAGE_KEY, locale)
   } catch {

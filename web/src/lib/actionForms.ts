@@ -38,7 +38,8 @@ interface WidgetOfKind<F extends ActionFieldName> {
   integer: { widget: 'count' | 'department' | 'inspector' }
   number: { widget: 'position' }
   'integer-list': { widget: 'departments' | 'upload' }
-  enum: { widget: 'choice'; labels: ChoiceLabels; initial?: ChoiceOf<F> }
+  // 'fixed': not shown, always sent as `initial` (the position's CRS: a browser's GPS is WGS-84).
+  enum: { widget: 'choice'; labels: ChoiceLabels; initial?: ChoiceOf<F> } | { widget: 'fixed'; initial: ChoiceOf<F> }
 }
 
 /** The i18n catalogue section that names a choice's values. */
@@ -60,6 +61,9 @@ export const FIELD_WIDGETS = {
   method: { widget: 'choice', labels: 'verifyMethods', initial: 'site' },
   lng: { widget: 'position', when: { method: 'site' } },
   lat: { widget: 'position', when: { method: 'site' } },
+  // The inspector's own position (the device's, never the case's point): its accuracy and CRS go with it.
+  accuracy: { widget: 'position', when: { method: 'site' } },
+  crs: { widget: 'fixed', initial: 'wgs84', when: { method: 'site' } },
   camera: { widget: 'line', when: { method: 'camera' } },
   working_days: { widget: 'count' },
   result: { widget: 'choice', labels: 'callbackResults' },
@@ -184,6 +188,7 @@ export function formRows(action: ActionName, form: ActionForm): FormRow[] {
     const field = byName.get(name)
     if (!field || !isShown(name, form)) continue
     const { widget } = LOOKS[name]
+    if (widget === 'fixed') continue
     const previous = rows.at(-1)
     if (widget === 'position' && previous?.widget === 'position') previous.fields.push(field)
     else rows.push({ widget, fields: [field], required: field.required })

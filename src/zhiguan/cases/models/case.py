@@ -220,6 +220,9 @@ class CaseAttachment(TenantModel):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey("org.User", null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Shown on the case's public page (a repair photo): set by the lead department's handler only
+    # (`attachments.set_published`, audited); every other file stays internal.
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         ordering = ["id"]

@@ -21,6 +21,10 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A task still owed: not yet accepted, or accepted and not replied. A closed case has none.
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ACCEPTED)
+
+
 class CaseTask(models.Model):
     """One department's share of a case (协办: the lead and each co-handler have their own)."""
 

@@ -1,0 +1,231 @@
+"""What people call each field, in their language: in validation messages and on the admin pages.
+
+Field names are English identifiers (`lead_department_id`); a person reads 主办部门. One table for
+every field a form or a request names, so that a message about a field and the admin's column
+header use the same word. Model fields declared without a `verbose_name` get theirs from here at
+start-up (`apply_to_models`): only the displayed name changes, never a migration (Django keeps the
+declared value apart for them).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+FIELD_LABELS: dict[str, Promise] = {
+    "accept_hours": _("Hours to accept"),
+    "action": _("Action"),
+    "active": _("Active"),
+    "actor": _("Actor"),
+    "actor_client": _("Acting client system"),
+    "actor_user": _("Acting person"),
+    "address": _("Address"),
+    "after": _("After"),
+    "area": _("Area"),
+    "area_id": _("Area"),
+    "at": _("Time"),
+    "attachment_id": _("Attachment"),
+    "attachment_ids": _("Attachments"),
+    "before": _("Before"),
+    "before_id": _("Before"),
+    "builtin": _("Built in"),
+    "callback_days": _("Working days to call back"),
+    "callback_result": _("Callback result"),
+    "camera": _("Camera"),
+    "case_number": _("Case number"),
+    "case_numbers": _("Case numbers"),
+    "category": _("Category"),
+    "category_id": _("Category"),
+    "channel": _("Channel"),
+    "channels": _("Channels"),
+    "clear_leader": _("Clear the leader"),
+    "client": _("Client system"),
+    "client_id": _("Client system"),
+    "closed_at": _("Closed at"),
+    "co_handler_ids": _("Co-handling departments"),
+    "code": _("Code"),
+    "code_property": _("Code property"),
+    "comment": _("Comment"),
+    "community_id": _("Community"),
+    "created_at": _("Created at"),
+    "created_by": _("Created by"),
+    "created_from": _("Registered from"),
+    "created_to": _("Registered until"),
+    "crs": _("Coordinate system"),
+    "current": _("Current"),
+    "cursor": _("Page position"),
+    "day": _("Day"),
+    "day_kind": _("Kind of day"),
+    "deadline_profile": _("Deadline profile"),
+    "deadline_profile_id": _("Deadline profile"),
+    "declared_at": _("Declared at"),
+    "default_lead_department_id": _("Default lead department"),
+    "department": _("Department"),
+    "department_id": _("Department"),
+    "description": _("Description"),
+    "due_at": _("Due at"),
+    "duty_phone": _("Duty phone"),
+    "end": _("End"),
+    "expected_version": _("Version"),
+    "expires_at": _("Expires at"),
+    "extension_count": _("Extensions"),
+    "extension_days": _("Extension days"),
+    "external_ref": _("External reference"),
+    "file": _("File"),
+    "format": _("Format"),
+    "full_name": _("Full name"),
+    "geojson": _("Boundaries (GeoJSON)"),
+    "grid_id": _("Grid"),
+    "h3_r7": _("H3 cell (resolution 7)"),
+    "h3_r9": _("H3 cell (resolution 9)"),
+    "h3_r11": _("H3 cell (resolution 11)"),
+    "handle_days": _("Working days to handle"),
+    "id_number": _("ID number"),
+    "include_history": _("Include history"),
+    "include_inactive": _("Include inactive"),
+    "include_retired": _("Include retired"),
+    "inspector_id": _("Inspector"),
+    "into": _("Merge into"),
+    "is_active": _("Active"),
+    "jurisdiction": _("Jurisdiction"),
+    "key": _("Key"),
+    "key_hash": _("Key digest"),
+    "keywords": _("Keywords"),
+    "kind": _("Kind"),
+    "last_used_at": _("Last used at"),
+    "lat": _("Latitude"),
+    "lead_department": _("Lead department"),
+    "lead_department_id": _("Lead department"),
+    "leader_id": _("Leader"),
+    "level": _("Level"),
+    "limit": _("Rows per page"),
+    "lng": _("Longitude"),
+    "merged_into": _("Merged into"),
+    "method": _("Method"),
+    "mobile": _("Mobile phone"),
+    "name": _("Name"),
+    "name_property": _("Name property"),
+    "note": _("Note"),
+    "notice_id": _("Supervision notice"),
+    "number": _("Case number"),
+    "object_id": _("Record"),
+    "object_type": _("Record type"),
+    "office_time": _("Office time"),
+    "open": _("Open"),
+    "overdue": _("Overdue"),
+    "parent": _("Parent"),
+    "parent_code_property": _("Parent code property"),
+    "parent_id": _("Parent"),
+    "password": _("Password"),
+    "path": _("Path"),
+    "periods": _("Periods"),
+    "person_id": _("Person"),
+    "phone": _("Phone"),
+    "phone_last4": _("Last four digits of the phone"),
+    "photo": _("Photo"),
+    "pinyin_initials": _("Pinyin initials"),
+    "polygon": _("Area boundary"),
+    "position": _("Position"),
+    "prefix": _("Prefix"),
+    "priority": _("Priority"),
+    "profile_id": _("Deadline profile"),
+    "q": _("Search"),
+    "reason": _("Reason"),
+    "registered_by_client": _("Registered by client system"),
+    "reopen_count": _("Times reopened"),
+    "reply": _("Reply"),
+    "reported_by": _("Reported by"),
+    "reporter_id_number": _("Reporter's ID number"),
+    "reporter_phone": _("Reporter's phone"),
+    "reporters": _("Reporters"),
+    "request_id": _("Request"),
+    "request_type": _("Request type"),
+    "request_types": _("Request types"),
+    "result": _("Result"),
+    "retired": _("Retired"),
+    "return_count": _("Times returned"),
+    "revoked_at": _("Revoked at"),
+    "rework_count": _("Times reworked"),
+    "role_codes": _("Roles"),
+    "routing_reason": _("Routing reason"),
+    "routing_rule": _("Routing rule"),
+    "scopes": _("Scopes"),
+    "sort_order": _("Sort order"),
+    "source": _("Source"),
+    "start": _("Start"),
+    "status": _("Status"),
+    "street_id": _("Street"),
+    "text": _("Text"),
+    "time_from": _("From"),
+    "time_to": _("To"),
+    "token": _("Token"),
+    "updated_at": _("Updated at"),
+    "urgencies": _("Urgencies"),
+    "urgency": _("Urgency"),
+    "urgent_accept_hours": _("Hours to accept (urgent)"),
+    "urgent_handle_days": _("Working days to handle (urgent)"),
+    "user_agent": _("Browser"),
+    "username": _("Username"),
+    "verifier": _("Verifier"),
+    "version": _("Version"),
+    "warning_level": _("Warning level"),
+    "working_days": _("Working days"),
+    "working_hours": _("Working hours"),
+    "year": _("Year"),
+}
+
+# Messages of django-axes (lock-outs; its admin pages), which ships no Chinese catalogue: listed
+# here so that the platform's catalogue carries them and `makemessages` keeps them.
+LIBRARY_MESSAGES: tuple[Promise, ...] = (
+    _("access attempt"),
+    _("access attempts"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("access failure"),
+    _("access failures"),
+    _("access log"),
+    _("access logs"),
+    _("Access Attempt"),
+    _("Access lock out"),
+    _("Attempt Remaining"),
+    _("Attempt Time"),
+    _("Clean up expired attempts"),
+    _("Expires At"),
+    _("Failed Logins"),
+    _("Form Data"),
+    _("GET Data"),
+    _("HTTP Accept"),
+    _("IP Address"),
+    _("Locked Out"),
+    _("Logout Time"),
+    _("Meta Data"),
+    _("Not set"),
+    _("POST Data"),
+    _("Session key hash (sha256)"),
+    _("The time when access attempt expires and is no longer valid."),
+    _("User Agent"),
+)
+
+
+def label(field: str | None) -> str | None:
+    """The field's name as a person reads it, or None when the table has none ("reporters.0.name" → 姓名)."""
+    if not field:
+        return None
+    for part in reversed(field.split(".")):
+        if not part.isdigit():
+            found = FIELD_LABELS.get(part)
+            return str(found) if found is not None else None
+    return None
+
+
+def apply_to_models() -> None:
+    """Gives every model field declared without a `verbose_name` its label from the table.
+
+    Django derives such a name from the identifier ("lead department"), untranslated; the declared
+    value (`_verbose_name`, what migrations record) stays None, so no migration follows.
+    """
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields + model._meta.many_to_many:
+            if getattr(field, "_verbose_name", True) is None and field.name in FIELD_LABELS:
+                field.verbose_name = FIELD_LABELS[field.name]  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""Notifications: messages to citizens (SMS) through one adapter, kept in an outbox."""

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from zhiguan.notifications.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent to whom, when, and what the gateway answered."""
+
+    list_display = ("created_at", "jurisdiction", "purpose", "phone", "status", "attempts", "sent_at")
+    list_filter = ("status", "purpose", "jurisdiction")
+    search_fields = ("phone", "text")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
