@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -76,19 +78,32 @@ def active_test_id(driver: Any) -> str:
 
 
 def choose_option(driver: Any, name: str, label: str) -> None:
-    """Open the el-select marked `name`, type to filter, and pick the option showing `label`."""
-    select = css(driver, tid(name))
-    select.click()
-    field = select if select.tag_name == "input" else select.find_element(By.CSS_SELECTOR, "input")
-    field.send_keys(label)
+    """Open the el-select marked `name`, type to filter, and pick the option showing `label`.
+
+    A click on a dropdown still sliding open can land on the neighbouring option (on a loaded
+    machine): the choice is checked and made again when the select does not show `label`.
+    """
     xpath = f"//li[contains(@class,'el-select-dropdown__item')][contains(normalize-space(), '{label}')]"
 
     def shown(d: Any) -> Any:
         # Every select keeps its (hidden) dropdown in the page: take the option on screen.
         return next((o for o in d.find_elements(By.XPATH, xpath) if o.is_displayed()), None)
 
-    option = wait(driver).until(shown)
-    option.click()
+    for attempt in range(3):
+        select = css(driver, tid(name))
+        select.click()
+        field = select if select.tag_name == "input" else select.find_element(By.CSS_SELECTOR, "input")
+        field.send_keys(label)
+        option = wait(driver).until(shown)
+        time.sleep(0.3)  # the dropdown's opening transition
+        option = wait(driver).until(shown)
+        option.click()
+        try:
+            wait(driver, 3).until(lambda d: label in (css(d, tid(name)).get_attribute("textContent") or ""))
+            return
+        except TimeoutException:
+            if attempt == 2:
+                raise
 
 
 def perform(driver: Any, action: str, fill: dict[str, str] | None = None) -> None:
