@@ -5,20 +5,9 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import enEl from 'element-plus/es/locale/lang/en'
 import zhCN from './zh-CN'
 import en from './en'
+import { apiLanguageOf, initialLocale, rememberLocale, type Locale } from '../lib/locale'
 
-export type Locale = 'zh-CN' | 'en'
-export const LOCALES: Locale[] = ['zh-CN', 'en']
-const STORAGE_KEY = 'zhiguan.locale'
-
-function initialLocale(): Locale {
-  try {
-    const saved = localStorage.getItem(STORAGE_KEY)
-    if (saved === 'en' || saved === 'zh-CN') return saved
-  } catch {
-    // storage blocked: Chinese by default
-  }
-  return 'zh-CN'
-}
+export { LOCALES, type Locale } from '../lib/locale'
 
 export const i18n = createI18n({
   legacy: false,
@@ -33,19 +22,12 @@ export function currentLocale(): Locale {
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale
-  document.documentElement.lang = locale
-  // The server's pages (admin, error pages) follow this choice, Chinese without it (decision 062).
-  document.cookie = `django_language=${locale === 'en' ? 'en' : 'zh-hans'}; path=/; max-age=31536000; SameSite=Lax`
-  try {
-    localStorage.setItem(STORAGE_KEY, locale)
-  } catch {
-    // not remembered; still switched for this page
-  }
+  rememberLocale(locale)
 }
 
 /** The language the API answers in (Accept-Language). */
 export function apiLanguage(): string {
-  return currentLocale() === 'en' ? 'en' : 'zh-hans'
+  return apiLanguageOf(currentLocale())
 }
 
 export const elementLocale = computed(() => (i18n.global.locale.value === 'en' ? enEl : zhCn))
