@@ -34,6 +34,8 @@ ACTIONS: dict[str, str] = {
     "audit.view": "read the audit log",
     "geo.view": "see streets, communities and grids; locate points",
     "geo.manage": "import geography",
+    "registry.view": "see the base registries: addresses, roads, buildings, points of interest, components, cameras",
+    "registry.manage": "add, change, import and retire records of the base registries",
     "taxonomy.view": "see the category taxonomy",
     "taxonomy.manage": "edit and retire categories and deadline profiles",
     "calendar.view": "see the working-day calendar and compute deadlines",
@@ -50,7 +52,7 @@ ACTIONS: dict[str, str] = {
     "supervision.answer": "answer the supervision notices sent to one's department",
 }
 
-_VIEW_BASICS = ["department.view", "geo.view", "taxonomy.view", "calendar.view"]
+_VIEW_BASICS = ["department.view", "geo.view", "registry.view", "taxonomy.view", "calendar.view"]
 _CASE_DESK = ["case.view", "case.create", "case.act", "case.reveal", "routing.view"]
 
 # code: (Chinese name, data scope, actions). The administrator has every action.
@@ -94,7 +96,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "supervision.view",
         ],
     ),
-    "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage"]),
+    "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage", "registry.manage"]),
     "admin": ("系统管理员", DataScope.JURISDICTION, list(ACTIONS)),
 }
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComponentsConfig(AppConfig):
+    name = "zhiguan.components"
+    verbose_name = _("City components")

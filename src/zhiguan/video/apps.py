@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VideoConfig(AppConfig):
+    name = "zhiguan.video"
+    verbose_name = _("Video database")
