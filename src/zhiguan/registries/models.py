@@ -98,3 +98,20 @@ class Shaped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RegistryVersion(TenantModel):
+    """A token replaced whenever a registry of a jurisdiction changes (as geo.AreaSetVersion).
+
+    In-memory indexes (the geocoder's, the cameras' view sectors) are kept per app server keyed by
+    this token, so a change on one server invalidates the indexes on all of them.
+    """
+
+    registry = models.CharField(max_length=32)
+    token = models.CharField(max_length=32, default="")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "registry"], name="registries_version_unique")
+        ]
