@@ -190,14 +190,18 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def mount_routers() -> None:
     from zhiguan.audit.api import router as audit_router
     from zhiguan.cases.api import router as cases_router
+    from zhiguan.components.api import router as components_router
     from zhiguan.geo.api import router as geo_router
+    from zhiguan.gis.api import router as gis_router
     from zhiguan.intake.api import router as intake_router
     from zhiguan.intake.api import staff_router as intake_staff_router
     from zhiguan.org.api import auth_router
     from zhiguan.org.api import router as org_router
+    from zhiguan.registries.api import router as registries_router
     from zhiguan.supervision.api import router as supervision_router
     from zhiguan.taxonomy.api import router as taxonomy_router
     from zhiguan.tenancy.api import router as tenancy_router
+    from zhiguan.video.api import router as video_router
     from zhiguan.workdays.api import router as workdays_router
 
     api.add_router("/auth", auth_router)
@@ -205,8 +209,12 @@ def mount_routers() -> None:
     api.add_router("/org", org_router)
     api.add_router("/audit", audit_router)
     api.add_router("/geo", geo_router)
+    api.add_router("/gis", gis_router)
     api.add_router("/workdays", workdays_router)
     api.add_router("/taxonomy", taxonomy_router)
+    api.add_router("/registries", registries_router)
+    api.add_router("/components", components_router)
+    api.add_router("/video", video_router)
     # Supervision keeps its URLs under /cases/supervision/; mounted before the cases router, whose
     # `/{number}` routes would otherwise take "supervision" for a case number.
     api.add_router("/cases/supervision", supervision_router)

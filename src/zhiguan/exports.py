@@ -73,6 +73,30 @@ def as_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str)
     return out.getvalue()
 
 
+def as_xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """Several sheets (name, header, rows), each as formula-safe as `as_xlsx`."""
+    wb = Workbook(write_only=True)
+    for name, header, rows in sheets:
+        ws = wb.create_sheet(name[:31])
+
+        def cell(value: Any, ws: Any = ws) -> Any:
+            value = _plain(value)
+            if isinstance(value, str):
+                c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+                c.data_type = "s"
+                return c
+            if value is None or isinstance(value, int | float | date):
+                return value
+            return cell(str(value))
+
+        ws.append([cell(h) for h in header])
+        for row in rows:
+            ws.append([cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def response(
     fmt: str, *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str
 ) -> HttpResponse:

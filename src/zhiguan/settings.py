@@ -210,6 +210,11 @@ STATICFILES_DIRS = [("console", ZHIGUAN_WEB_DIST)] if ZHIGUAN_WEB_DIST.is_dir() 
 # Map background tiles, e.g. an intranet tile server "http://tiles.local/{z}/{x}/{y}.png"; empty: none
 # (the console draws the district's own areas on a plain background and loads nothing from outside).
 ZHIGUAN_MAP_TILE_URL = os.environ.get("ZHIGUAN_MAP_TILE_URL", "")
+# The surveying department's base-map file (.mbtiles or .pmtiles), served at /api/v1/gis/tiles/{z}/{x}/{y};
+# a raster file comes before ZHIGUAN_MAP_TILE_URL as the console's background (decision 069).
+ZHIGUAN_BASEMAP_FILE = os.environ.get("ZHIGUAN_BASEMAP_FILE", "")
+# The citizen portal's base map (/api/v1/gis/public/basemap/...): a few requests per map move.
+ZHIGUAN_PUBLIC_MAP_RATE = os.environ.get("ZHIGUAN_PUBLIC_MAP_RATE", "300/m")
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded pictures: at most this many pixels (checked from the header before decoding).
 ZHIGUAN_UPLOAD_MAX_PIXELS = int(os.environ.get("ZHIGUAN_UPLOAD_MAX_PIXELS", str(40_000_000)))

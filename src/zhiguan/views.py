@@ -21,6 +21,7 @@ from django.views import csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from zhiguan.gis import tiles
 from zhiguan.tenancy.models import Jurisdiction
 
 _CONFIG_MARK = "<!--zhiguan-config-->"
@@ -58,6 +59,8 @@ def _runtime_config() -> str:
     active = list(Jurisdiction.objects.filter(active=True).values_list("code", flat=True)[:2])
     config = {
         "mapTileUrl": settings.ZHIGUAN_MAP_TILE_URL,
+        # The base-map file's raster tiles, when configured (they come before mapTileUrl).
+        **tiles.console_config(),
         "adminUrl": "/admin/",
         "apiDocsUrl": "/api/v1/docs",
         "jurisdiction": active[0] if len(active) == 1 else None,

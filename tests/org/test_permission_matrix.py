@@ -38,6 +38,8 @@ client.manage       .               .          .          .       .         .   
 audit.view          .               .          .          .       .         Y      .            Y
 geo.view            Y               Y          Y          Y       Y         Y      Y            Y
 geo.manage          .               .          .          .       .         .      Y            Y
+registry.view       Y               Y          Y          Y       Y         Y      Y            Y
+registry.manage     .               .          .          .       .         .      Y            Y
 taxonomy.view       Y               Y          Y          Y       Y         Y      Y            Y
 taxonomy.manage     .               .          .          .       .         .      .            Y
 calendar.view       Y               Y          Y          Y       Y         Y      Y            Y
@@ -52,6 +54,8 @@ routing.manage      .               .          Y          .       .         .   
 supervision.view    .               Y          Y          Y       .         Y      .            Y
 supervision.issue   .               .          Y          .       .         .      .            Y
 supervision.answer  .               .          .          Y       .         .      .            Y
+video.report        .               .          .          .       .         .      .            Y
+video.view_stream   .               Y          Y          .       .         .      Y            Y
 """
 
 
@@ -111,6 +115,32 @@ def _probe(api, action: str, ctx: dict):
         return api.put(
             "workdays/office-hours",
             {"periods": [{"start": "08:30", "end": "12:00"}, {"start": "13:30", "end": "17:30"}]},
+        )
+    if action == "video.report":
+        return api.post("video/heartbeats", {"beats": []})
+    if action == "video.view_stream":
+        from zhiguan.video.models import Camera
+
+        camera = Camera.objects.create(
+            jurisdiction=ctx["root"].jurisdiction,
+            code=f"330114000813260{n:05d}",
+            name="测试摄像头",
+            lng=120.4,
+            lat=30.3,
+            owner=ctx["colleague"].department,
+        )
+        return api.get(f"video/cameras/{camera.pk}/stream")
+    if action == "registry.view":
+        return api.get("registries/pois/records")
+    if action == "registry.manage":
+        if "geo_ready" not in ctx:  # a district to place the point in, made once per test
+            from zhiguan.geo.services import import_geojson
+
+            import_geojson(actor=Actor.system(api.user.jurisdiction), **ctx["geo_import"])
+            ctx["geo_ready"] = True
+        return api.post(
+            "registries/pois/records",
+            {"values": {"code": f"POI{n}", "name": f"兴趣点{n}", "lng": 120.45, "lat": 30.3}},
         )
     if action.startswith(("case.", "routing.")):
         return _probe_case(api, action, ctx, n)

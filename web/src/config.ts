@@ -3,6 +3,9 @@
 const defaults: ZhiguanRuntimeConfig = {
   mapTileUrl: '',
   mapTileAttribution: '',
+  mapTileFileUrl: '',
+  mapTileFileMaxZoom: 0,
+  mapTileFileAttribution: '',
   adminUrl: '/admin/',
   apiDocsUrl: '/api/v1/docs',
   jurisdiction: null,

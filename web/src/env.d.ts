@@ -7,6 +7,10 @@ declare module '*.vue' {
 interface ZhiguanRuntimeConfig {
   mapTileUrl: string
   mapTileAttribution: string
+  /** The base-map file's raster tiles (/api/v1/gis/tiles/{z}/{x}/{y}) when one is configured, else ''. */
+  mapTileFileUrl?: string
+  mapTileFileMaxZoom?: number
+  mapTileFileAttribution?: string
   adminUrl: string
   apiDocsUrl: string
   /** The district's code when the installation serves exactly one (the citizen pages' default). */

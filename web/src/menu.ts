@@ -28,6 +28,8 @@ export const MENU: MenuItem[] = [
   { key: 'cases', path: '/console/cases', icon: 'Tickets', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'caseMap', path: '/console/case-map', icon: 'Location', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'map', path: '/console/map', icon: 'MapLocation', group: 'data', anyPermission: ['geo.view'] },
+  // 数据中心: the base registries (standard addresses, roads, POIs, components, cameras…) and one screen each.
+  { key: 'registries', path: '/console/registries', icon: 'Files', group: 'data', anyPermission: ['registry.view'] },
   { key: 'departments', path: '/console/departments', icon: 'OfficeBuilding', group: 'data', anyPermission: ['department.view'] },
   { key: 'people', path: '/console/people', icon: 'User', group: 'data', anyPermission: ['person.view'] },
   { key: 'calendar', path: '/console/calendar', icon: 'Calendar', group: 'data', anyPermission: ['calendar.view'] },

@@ -17,12 +17,15 @@ const screens: Record<string, () => Promise<unknown>> = {
   categories: () => import('./views/CategoriesView.vue'),
   admin: () => import('./views/AdminView.vue'),
   routing: () => import('./views/RoutingView.vue'),
+  registries: () => import('./views/DataCentreView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [
   { path: '', name: 'home', component: { render: () => null } },
   { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue') },
   { path: 'case/:number', name: 'case', component: () => import('./views/CaseView.vue'), props: true },
+  // One screen per registry (its list, map, record drawer, import); guarded by the 数据中心 menu item.
+  { path: 'registries/:registry', name: 'registry', component: () => import('./views/RegistryView.vue'), props: true },
   ...MENU.map(
     (item): RouteRecordRaw => ({
       path: item.path.replace('/console/', ''),

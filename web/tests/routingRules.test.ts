@@ -17,7 +17,7 @@ function rule(overrides: Partial<Rule> = {}): Rule {
   return {
     id: 1, key: 4, version: 2, current: true, retired: false, position: 10, name: '下沙占道',
     category_id: null, area_id: null, request_types: [], channels: [], urgencies: [], keywords: [], polygon: null,
-    day_kind: '', office_time: '', time_from: null, time_to: null, lead_department_id: 11, co_handler_ids: [],
+    day_kind: '', office_time: '', time_from: null, time_to: null, target: 'department', owner_ids: [], lead_department_id: 11, co_handler_ids: [],
     deadline_profile_id: null, created_at: '2026-12-01T08:00:00+08:00', ...overrides,
   }
 }

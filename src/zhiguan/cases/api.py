@@ -30,9 +30,13 @@ from zhiguan.cases.schemas import (
     CasePage,
     CaseRevealIn,
     CategoryCountOut,
+    ComponentChangeIn,
+    ComponentHistoryOut,
     DispatchPreviewOut,
     DryRunIn,
     EventOut,
+    RecurringComponentOut,
+    RecurringParams,
     RouteOut,
     RouteSuggestionOut,
     RuleIn,
@@ -139,7 +143,87 @@ def _case_out(request: ActorRequest, case: Case) -> dict[str, Any]:
             for d in case.deadlines.all()
         ],
         "allowed_actions": services.allowed_actions(actor=request.auth, case=case),
+        "component": _component_brief(case.component) if case.component_id else None,
     }
+
+
+def _component_brief(component: Any) -> dict[str, Any]:
+    return {
+        "id": component.pk,
+        "code": component.code,
+        "name": component.name,
+        "type_name": component.category.name,
+        "owner_id": component.owner_id,
+        "owner_name": component.owner.name,
+        "state": component.state,
+        "state_label": component.get_state_display(),
+        "retired": component.retired_at is not None,
+        "lng": component.lng,
+        "lat": component.lat,
+    }
+
+
+@router.get(
+    "/components/recurring",
+    response=list[RecurringComponentOut],
+    summary="City components with repeated problems: at least min_cases cases in the last days days",
+)
+def recurring_components(request: ActorRequest, params: Query[RecurringParams]) -> list[dict]:
+    rows = queries.recurring_components(request.auth, days=params.days, min_cases=params.min_cases)
+    return [
+        {
+            "component": _component_brief(r.component),
+            "count": r.count,
+            "open_count": r.open_count,
+            "last_case_number": r.last_case.number,
+            "last_case_at": r.last_case.created_at,
+            "last_case_status": r.last_case.status,
+        }
+        for r in rows
+    ]
+
+
+@router.get(
+    "/components/{component_id}/history",
+    response=ComponentHistoryOut,
+    summary="The cases about one city component, newest first, with status and outcome",
+)
+def component_history(request: ActorRequest, component_id: int) -> dict:
+    h = queries.component_history(request.auth, component_id)
+    return {
+        "component": _component_brief(h.component),
+        "recent": h.recent,
+        "recurring": h.recurring,
+        "days": queries.RECURRING_DAYS,
+        "min_cases": queries.RECURRING_MIN_CASES,
+        "items": [
+            {
+                "number": c.number,
+                "status": c.status,
+                "status_label": c.get_status_display(),
+                "category_name": c.category.name,
+                "lead_department_name": c.lead_department.name if c.lead_department else None,
+                "description": c.description[:200],
+                "created_at": c.created_at,
+                "closed_at": c.closed_at,
+                "callback_result": c.callback_result,
+            }
+            for c in h.cases
+        ],
+    }
+
+
+@router.post(
+    "/{number}/component",
+    response=CaseOut,
+    summary="Name, change or clear the city component an open case is about (on the timeline)",
+)
+def set_component(request: ActorRequest, number: str, payload: ComponentChangeIn) -> dict:
+    case = queries.get_case(request.auth, number)
+    services.set_component(
+        actor=request.auth, case_id=case.pk, component=payload.component, note=payload.note
+    )
+    return _case_out(request, queries.get_case(request.auth, number))
 
 
 @router.post(
@@ -250,7 +334,11 @@ def routing_dry_run(request: ActorRequest, payload: DryRunIn) -> dict:
                 "rule_version": t.rule.version,
                 "name": t.rule.name,
                 "position": t.rule.position,
-                "lead_department_name": t.rule.lead_department.name,
+                "lead_department_name": (
+                    t.rule.lead_department.name
+                    if t.rule.lead_department
+                    else _("the component's owner department")
+                ),
                 "held": t.held,
                 "failed": t.failed,
             }
@@ -426,6 +514,35 @@ def unknown_action(request: ActorRequest, number: str, action: str) -> dict:
     """A name that is no workflow action: the same 422 `unknown_action` as the service gives."""
     queries.get_case(request.auth, number)
     raise InvalidInput(_("Unknown action."), code="unknown_action", action=action)
+
+
+class VideoConfirmIn(contracts.DispatchIn):
+    """视频确认: the camera looked at, then the dispatch's own fields."""
+
+    camera_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    expected_version: StrictVersion = None
+
+
+@router.post(
+    "/{number}/video-confirm",
+    response=CaseOut,
+    summary="Confirm on a camera and dispatch at once (视频确认)",
+    tags=["case actions"],
+)
+def video_confirm(request: ActorRequest, number: str, payload: VideoConfirmIn) -> dict:
+    from zhiguan.cases import video
+
+    case = queries.get_case(request.auth, number)
+    case = video.video_confirm(
+        actor=request.auth,
+        case_id=case.pk,
+        camera_id=payload.camera_id,
+        note=payload.note,
+        expected_version=payload.expected_version,
+        lead_department_id=payload.lead_department_id,
+        co_handler_ids=payload.co_handler_ids,
+    )
+    return _case_out(request, case)
 
 
 @router.post(

@@ -28,3 +28,6 @@ class CaseFilter(ParamsSchema):
     reported_by_me: bool | None = None
     # "To verify": the cases assigned to the person asking for on-site verification.
     verifier_is_me: bool | None = None
+    # The cases about one city component (城市部件): by its id, or by its code.
+    component: int | None = Field(None, ge=1)
+    component_code: str | None = Field(None, max_length=32)

@@ -37,7 +37,7 @@ def get_case(actor: Actor, number: str) -> Case:
     """One case by number, or 404 (out of scope and absent look the same)."""
     qs = Case.objects.select_related(
         "category", "lead_department", "street", "community", "grid", "routing_rule"
-    )
+    ).select_related("component__category", "component__owner")
     return get_or_404(actor, qs, "case.view", number=number)
 
 
@@ -118,6 +118,10 @@ def filtered(actor: Actor, f: CaseFilter, action: str = "case.view") -> QuerySet
         qs = qs.filter(created_at__lt=datetime.combine(f.created_to, time.min, tzinfo=tz) + timedelta(days=1))
     if f.q:
         qs = qs.filter(Q(description__icontains=f.q) | Q(number__icontains=f.q) | Q(address__icontains=f.q))
+    if f.component is not None:
+        qs = qs.filter(component_id=f.component)
+    if f.component_code:
+        qs = qs.filter(component__code=f.component_code.strip().upper())
     return qs
 
 
@@ -355,6 +359,8 @@ def dispatch_suggestions(actor: Actor, numbers: list[str]) -> list[tuple[Case, R
             chain,
             # The category's default lead department, at any of its three levels.
             *(f"category{'__parent' * depth}__default_lead_department" for depth in range(3)),
+            # A rule may send a case to its component's owner (routing.component_owner).
+            "component__owner",
         )
     )
     found = {c.number: c for c in qs}
@@ -401,3 +407,99 @@ def dispatch_preview(
     case.deadline_profile = decision.profile
     accept, handle = deadlines.dispatch_deadlines(case, now=now or timezone.now())
     return DispatchPreview(case=case, route=decision, accept=accept, handle=handle)
+
+
+# ------------------------------------------------------------------ cases about a city component
+
+
+# A component with at least this many cases in the last RECURRING_DAYS days "recurs" (反复发生).
+RECURRING_DAYS = 90
+RECURRING_MIN_CASES = 3
+COMPONENT_HISTORY_MAX = 500
+RECURRING_MAX = 500
+
+
+@dataclass(frozen=True)
+class ComponentHistory:
+    component: Any
+    cases: list[Case]
+    # Of the visible cases, how many in the last RECURRING_DAYS days, and whether that recurs.
+    recent: int
+    recurring: bool
+
+
+def component_history(actor: Actor, component_id: int, *, now: datetime | None = None) -> ComponentHistory:
+    """The visible cases about one component, newest first (at most COMPONENT_HISTORY_MAX), with
+    whether its problem recurs. 404 for a component of another jurisdiction."""
+    from zhiguan.components.models import Component
+
+    require(actor, "registry.view")
+    component = (
+        Component.objects.filter(pk=component_id, jurisdiction_id=actor.jurisdiction.pk)
+        .select_related("category", "owner")
+        .first()
+    )
+    if component is None:
+        raise NotFound()
+    cases = list(
+        visible_cases(actor)
+        .filter(component_id=component.pk)
+        .select_related("category", "lead_department")
+        .order_by("-created_at", "-id")[:COMPONENT_HISTORY_MAX]
+    )
+    since = (now or timezone.now()) - timedelta(days=RECURRING_DAYS)
+    recent = sum(1 for c in cases if c.created_at >= since)
+    return ComponentHistory(component, cases, recent, recent >= RECURRING_MIN_CASES)
+
+
+@dataclass(frozen=True)
+class RecurringComponent:
+    component: Any
+    count: int
+    open_count: int
+    last_case: Case
+
+
+def recurring_components(
+    actor: Actor,
+    *,
+    days: int = RECURRING_DAYS,
+    min_cases: int = RECURRING_MIN_CASES,
+    now: datetime | None = None,
+) -> list[RecurringComponent]:
+    """Components with repeated problems: at least `min_cases` visible cases registered in the last
+    `days` days; most cases first (at most RECURRING_MAX), each with its open count and last case."""
+    from zhiguan.cases.status import OPEN_STATUSES
+    from zhiguan.components.models import Component
+
+    require(actor, "registry.view")
+    if not 1 <= days <= 3660 or not 1 <= min_cases <= 10000:
+        raise InvalidInput(
+            _("Out of range."), code="out_of_range", field="days" if days < 1 or days > 3660 else "min_cases"
+        )
+    since = (now or timezone.now()) - timedelta(days=days)
+    recent = visible_cases(actor).filter(component__isnull=False, created_at__gte=since)
+    rows = list(
+        recent.order_by()
+        .values("component_id")
+        .annotate(n=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
+        .filter(n__gte=min_cases)
+        .order_by("-n", "component_id")[:RECURRING_MAX]
+    )
+    if not rows:
+        return []
+    ids = [r["component_id"] for r in rows]
+    components = Component.objects.select_related("category", "owner").in_bulk(ids)
+    last: dict[int, Case] = {}
+    for case in (
+        recent.filter(component_id__in=ids)
+        .order_by("component_id", "-created_at", "-id")
+        .only("id", "number", "status", "created_at", "component_id", "category_id", "description")
+    ):
+        if case.component_id is not None:
+            last.setdefault(case.component_id, case)
+    return [
+        RecurringComponent(components[r["component_id"]], r["n"], r["open"], last[r["component_id"]])
+        for r in rows
+        if r["component_id"] in components
+    ]

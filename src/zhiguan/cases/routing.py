@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
 from zhiguan.audit import services as audit
-from zhiguan.cases.models import Case, RoutingRule
+from zhiguan.cases.models import Case, RoutingRule, RuleTarget
 from zhiguan.errors import Conflict, InvalidInput, NotFound
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, get_or_404, require
@@ -89,6 +89,9 @@ def _checks(
 ) -> Iterator[tuple[str, bool]]:
     """Each condition the rule sets, in the order tried, with whether it holds (lazily: the
     first failure ends a match without evaluating the rest)."""
+    if rule.target == RuleTarget.COMPONENT_OWNER:
+        # Only a case about a city component can go to the component's owner.
+        yield "component", case.component_id is not None
     if rule.category_id is not None:
         yield "category", rule.category_id in category_chain
     if rule.area_id is not None:
@@ -131,7 +134,24 @@ def _trial(rule: RoutingRule, case: Case, category_chain: list[int], at: datetim
         if not ok:
             return Trial(rule, held, name)
         held.append(name)
+    if rule.target == RuleTarget.COMPONENT_OWNER:
+        # Last, once every condition held: the owner must be able to lead (an active bureau or
+        # street office) and be one the rule allows; else the next rule is tried.
+        owner = component_owner(case)
+        if owner is None or not owner.can_lead or (rule.owner_ids and owner.pk not in rule.owner_ids):
+            return Trial(rule, held, "component_owner")
+        held.append("component_owner")
     return Trial(rule, held, None)
+
+
+def component_owner(case: Case) -> Department | None:
+    """The owner department (权属单位) of the component the case is about, if any."""
+    if case.component_id is None:
+        return None
+    component = case.component
+    if component is None or component.jurisdiction_id != case.jurisdiction_id:
+        return None
+    return component.owner
 
 
 def route(case: Case, *, at: datetime | None = None, explain: bool = False) -> Route:
@@ -154,12 +174,17 @@ def route(case: Case, *, at: datetime | None = None, explain: bool = False) -> R
             co = list(
                 Department.objects.filter(pk__in=rule.co_handler_ids, jurisdiction_id=case.jurisdiction_id)
             )
-            reason = _("Rule #%(key)d v%(version)d “%(name)s” matched.") % {
-                "key": rule.key,
-                "version": rule.version,
-                "name": rule.name,
-            }
-            return Route(rule.lead_department, rule, reason, co, rule.deadline_profile, trials)
+            names = {"key": rule.key, "version": rule.version, "name": rule.name}
+            lead = rule.lead_department
+            reason = _("Rule #%(key)d v%(version)d “%(name)s” matched.") % names
+            if rule.target == RuleTarget.COMPONENT_OWNER:
+                lead = component_owner(case)
+                assert lead is not None
+                reason = _(
+                    "Routed to the component's owner department: %(department)s "
+                    "(rule #%(key)d v%(version)d “%(name)s”)."
+                ) % {**names, "department": lead.name}
+            return Route(lead, rule, reason, co, rule.deadline_profile, trials)
     lead = effective_lead_department(case.category)
     if lead is None:
         return Route(
@@ -223,6 +248,8 @@ RULE_FIELDS = [
     "office_time",
     "time_from",
     "time_to",
+    "target",
+    "owner_ids",
     "lead_department",
     "co_handler_ids",
     "deadline_profile",
@@ -252,9 +279,24 @@ def _clean_rule_fields(actor: Actor, fields: dict[str, Any]) -> dict[str, Any]:
             out[name] = obj
         else:
             out[name] = None
-    out["lead_department"] = _leading_department(
-        actor, fields.pop("lead_department_id", None), "lead_department_id", "unknown_department"
-    )
+    target = fields.pop("target", None) or RuleTarget.DEPARTMENT
+    if target not in RuleTarget.values:
+        raise InvalidInput(_("Unknown value."), field="target", allowed=list(RuleTarget.values))
+    out["target"] = target
+    lead_id = fields.pop("lead_department_id", None)
+    owner_ids = fields.pop("owner_ids", None) or []
+    if target == RuleTarget.COMPONENT_OWNER:
+        # The lead is the component's owner; `owner_ids`, when given, are the owners allowed.
+        out["lead_department"] = None
+        out["owner_ids"] = [
+            _leading_department(actor, i, "owner_ids", "unknown_department").pk
+            for i in dict.fromkeys(owner_ids)
+        ]
+    else:
+        out["lead_department"] = _leading_department(
+            actor, lead_id, "lead_department_id", "unknown_department"
+        )
+        out["owner_ids"] = []
     out["co_handler_ids"] = [
         _leading_department(actor, i, "co_handler_ids", "unknown_department").pk
         for i in fields.pop("co_handler_ids", None) or []
@@ -429,6 +471,7 @@ def dry_run(
     crs: str = "wgs84",
     area_id: int | None = None,
     at: datetime | None = None,
+    component: int | str | None = None,
     **attrs: Any,
 ) -> Route:
     """Where a case with these attributes, registered at `at` (default now), would go, and why,
@@ -441,6 +484,12 @@ def dry_run(
     require(actor, "routing.view")
     category = get_or_404(actor, Category.objects.all(), "taxonomy.view", pk=category_id)
     case = Case(jurisdiction=actor.jurisdiction, category=category, **attrs)
+    if component not in (None, ""):
+        from zhiguan.cases.components import resolve
+
+        case.component = resolve(actor.jurisdiction.pk, component)
+        if lng is None and lat is None and area_id is None and case.component.lng is not None:
+            lng, lat, crs = case.component.lng, case.component.lat, "wgs84"
     if lng is not None and lat is not None:
         fill_location(case, jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
     elif area_id is not None:

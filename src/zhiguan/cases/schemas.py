@@ -17,7 +17,8 @@ class ReporterIn(InputSchema):
 class CaseIn(InputSchema):
     request_type: Code
     channel: Code
-    category_id: Id
+    # May be left out when a component is named: the case is then of the component's type.
+    category_id: Id | None = None
     description: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
     reporters: list[ReporterIn] = Field(min_length=1, max_length=20)
     lng: float | None = None
@@ -27,6 +28,8 @@ class CaseIn(InputSchema):
     external_ref: str = Field("", max_length=64)
     urgency: Code = "normal"
     attachment_ids: list[Id] = Field(default_factory=list, max_length=20)
+    # The city component (城市部件) the case is about: its id or its code (docs/decisions/074).
+    component: Id | Annotated[str, Field(max_length=32)] | None = None
 
 
 class ReporterOut(Schema):
@@ -107,6 +110,8 @@ class CaseOut(CaseSummaryOut):
     tasks: list[TaskOut]
     deadlines: list[CaseDeadlineOut]
     allowed_actions: list[str]
+    # The city component (城市部件) the case is about (docs/decisions/074).
+    component: "ComponentBriefOut | None" = None
 
 
 class CasePage(Schema):
@@ -185,6 +190,8 @@ class DryRunIn(InputSchema):
     # Instead of a point: a street, community or grid the case would lie in.
     area_id: Id | None = None
     at: Moment | None = None
+    # A case about this city component (its point when no point is given).
+    component: Id | Annotated[str, Field(max_length=32)] | None = None
 
 
 class RuleIn(InputSchema):
@@ -201,7 +208,11 @@ class RuleIn(InputSchema):
     office_time: str = Field("", max_length=4)
     time_from: Clock | None = None
     time_to: Clock | None = None
-    lead_department_id: Id
+    # "department" (lead_department_id leads) or "component_owner" (the component's 权属单位 leads,
+    # optionally only the owners in owner_ids; a case without a component falls through).
+    target: Code = "department"
+    owner_ids: list[Id] = Field(default_factory=list, max_length=50)
+    lead_department_id: Id | None = None
     co_handler_ids: list[Id] = Field(default_factory=list, max_length=20)
     deadline_profile_id: Id | None = None
     retired: bool = False
@@ -226,7 +237,9 @@ class RuleOut(Schema):
     office_time: str
     time_from: time | None
     time_to: time | None
-    lead_department_id: int
+    target: str
+    owner_ids: list[int]
+    lead_department_id: int | None
     co_handler_ids: list[int]
     deadline_profile_id: int | None
     created_at: datetime
@@ -306,3 +319,66 @@ class DispatchPreviewOut(Schema):
     # None when the profile has no acceptance stage (consultations).
     accept: StageDueOut | None
     handle: StageDueOut
+
+
+# ---- cases about a city component (docs/decisions/074) -----------------------------------------
+
+
+class ComponentBriefOut(Schema):
+    id: int
+    code: str
+    name: str
+    type_name: str
+    owner_id: int
+    owner_name: str
+    state: str
+    state_label: str
+    retired: bool
+    lng: float | None
+    lat: float | None
+
+
+class ComponentChangeIn(InputSchema):
+    # Its id or its code; null clears it.
+    component: Id | Annotated[str, Field(max_length=32)] | None = None
+    note: str = Field("", max_length=500)
+
+
+class ComponentCaseOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    category_name: str
+    lead_department_name: str | None
+    description: str
+    created_at: datetime
+    closed_at: datetime | None
+    # The citizen's verdict at callback (满意/基本满意/不满意…), empty before.
+    callback_result: str
+
+
+class ComponentHistoryOut(Schema):
+    component: ComponentBriefOut
+    # Cases in the last `days` days, and whether that is a recurring problem (≥ min_cases).
+    recent: int
+    recurring: bool
+    days: int
+    min_cases: int
+    items: list[ComponentCaseOut]
+
+
+class RecurringParams(ParamsSchema):
+    days: int = Field(90, ge=1, le=3660)
+    min_cases: int = Field(3, ge=1, le=10000)
+
+
+class RecurringComponentOut(Schema):
+    component: ComponentBriefOut
+    count: int
+    open_count: int
+    last_case_number: str
+    last_case_at: datetime
+    last_case_status: str
+
+
+CaseOut.model_rebuild()

@@ -23,12 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
+from zhiguan.cases import components as case_components
 from zhiguan.cases import deadlines, effects, registration, tasks, workflow
 from zhiguan.cases.attachments import IMAGE_TYPES, discard_on_error, set_published, upload_attachment
 from zhiguan.cases.errors import InvalidTransition
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
 from zhiguan.cases.reporters import reveal_reporters
-from zhiguan.cases.status import Role, Status
+from zhiguan.cases.status import OPEN_STATUSES, Role, Status
 from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhiguan.geo.services import locate
 from zhiguan.org.duty import on_duty
@@ -45,6 +46,7 @@ __all__ = [
     "perform",
     "register",
     "reveal_reporters",
+    "set_component",
     "set_published",
     "upload_attachment",
 ]
@@ -58,7 +60,7 @@ def register(
     actor: Actor,
     request_type: str,
     channel: str,
-    category_id: int,
+    category_id: int | None,
     description: str,
     reporters: list[dict[str, str]],
     lng: float | None = None,
@@ -69,6 +71,7 @@ def register(
     urgency: str = Urgency.NORMAL,
     attachment_ids: list[int] | None = None,
     idempotency_key: str | None = None,
+    component: int | str | None = None,
 ) -> tuple[Case, bool]:
     """Register a case; returns (case, created).
 
@@ -76,6 +79,11 @@ def register(
     request, returns the first case (created False) and changes nothing; the same key with a
     different request is refused (422 `idempotency_key_reused`). Bad input (unknown category, point outside the
     jurisdiction, bad reporter) raises before anything is written.
+
+    `component` (an id or a code) names the city component the case is about: in the
+    jurisdiction and not retired; a case without a point takes the component's point (and address),
+    one with a point must lie near it (`component_too_far`); without `category_id` the case is of
+    the component's type (docs/decisions/074).
     """
     require(actor, "case.create")
     external_ref = external_ref.strip()
@@ -95,6 +103,7 @@ def register(
                 "external_ref": external_ref,
                 "urgency": urgency,
                 "attachment_ids": attachment_ids,
+                **({"component": component} if component not in (None, "") else {}),
             }
         )
     found = registration.existing(actor, channel, external_ref, idempotency_key, body_hash)
@@ -106,7 +115,16 @@ def register(
     if not description.strip():
         raise InvalidInput(_("Describe the matter."), field="description")
     people = registration.clean_reporters(reporters)
-    category = Category.objects.filter(pk=category_id, jurisdiction_id=actor.jurisdiction.pk).first()
+    part = None
+    if component not in (None, ""):
+        part = case_components.resolve(actor.jurisdiction.pk, component)
+        if category_id is None:
+            category_id = part.category_id
+    category = (
+        Category.objects.filter(pk=category_id, jurisdiction_id=actor.jurisdiction.pk).first()
+        if category_id is not None
+        else None
+    )
     if category is None or category.retired_at is not None:
         raise InvalidInput(_("Unknown or retired category."), code="unknown_category", field="category_id")
     if (lng is None) != (lat is None):
@@ -114,6 +132,11 @@ def register(
     location = None
     if lng is not None and lat is not None:
         location = locate(jurisdiction_id=actor.jurisdiction.pk, lng=lng, lat=lat, crs=crs)
+        if part is not None:
+            case_components.check_near(part, location.lng, location.lat)
+    elif part is not None and part.lng is not None and part.lat is not None:
+        location = locate(jurisdiction_id=actor.jurisdiction.pk, lng=part.lng, lat=part.lat)
+        address = address or part.address or part.name
     now = timezone.now()
     # Taken before the registration's transaction: the counter row is not held while it runs.
     number = registration.next_number(actor.jurisdiction.pk, actor.jurisdiction.code, timezone.localdate(now))
@@ -130,6 +153,7 @@ def register(
         reported_by=actor.user,
         registered_by_client=actor.client,
         address=address.strip(),
+        component=part,
     )
     if location is not None:
         registration.apply_location(case, location)
@@ -164,7 +188,12 @@ def _save_registration(
         action="register",
         from_status="",
         role=next(iter(actor.role_codes), ""),
-        payload={"channel": case.channel, "request_type": case.request_type, "category_id": case.category_id},
+        payload={
+            "channel": case.channel,
+            "request_type": case.request_type,
+            "category_id": case.category_id,
+            **({"component": case_components.brief(case.component)} if case.component_id else {}),
+        },
         attachment_ids=attachment_ids,
     )
     audit.record(
@@ -177,6 +206,7 @@ def _save_registration(
             "external_ref": case.external_ref,
             "category_id": case.category_id,
             "reporters": len(people),
+            **({"component_id": case.component_id} if case.component_id else {}),
         },
     )
     _notify_on_commit(case.pk, event.pk, "register")
@@ -411,6 +441,45 @@ def annotate(
         )
         _notify_on_commit(case.pk, event.pk, action)
     return event
+
+
+def set_component(
+    *, actor: Actor, case_id: int, component: int | str | None, note: str = ""
+) -> tuple[Case, CaseEvent | None]:
+    """Name, change or clear the city component an open case is about (docs/decisions/074).
+
+    The component is checked as at registration (same jurisdiction, not retired, near the case's
+    point); the case keeps its point and category. The timeline gets a `component_change` event
+    with the component before and after (nothing when it is unchanged), audited in the same
+    transaction. Who may act on cases and sees the case may do it, while the case is open.
+    """
+    require(actor, "case.act")
+    get_or_404(actor, Case.objects.all(), "case.view", pk=case_id)
+    part = None if component in (None, "") else case_components.resolve(actor.jurisdiction.pk, component)
+    with transaction.atomic():
+        qs = Case.objects.filter(pk=case_id, jurisdiction_id=actor.jurisdiction.pk).select_related(
+            "component"
+        )
+        if connection.features.has_select_for_update:
+            qs = qs.select_for_update(of=("self",))
+        case = qs.get()
+        if case.status not in OPEN_STATUSES:
+            raise Conflict(_("The case is no longer open."), code="case_closed", field="component")
+        if part is not None and case.lng is not None and case.lat is not None:
+            case_components.check_near(part, case.lng, case.lat)
+        before = case.component
+        if (before.pk if before else None) == (part.pk if part else None):
+            return case, None
+        case.component = part
+        case.save(update_fields=["component", "updated_at"])
+        event = annotate(
+            actor=actor,
+            case_id=case.pk,
+            action="component_change",
+            note=note,
+            payload={"before": case_components.brief(before), "after": case_components.brief(part)},
+        )
+    return case, event
 
 
 def annotate_many(annotations: list[Annotation]) -> list[CaseEvent]:

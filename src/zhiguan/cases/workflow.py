@@ -37,6 +37,10 @@ ANNOTATIONS: dict[str, str] = {
     "me_too": "me_too_added",
     # A case entering verification is given to its grid's inspector on duty (`services.perform`).
     "auto_assign_inspector": "inspector_assigned_by_grid",
+    # The city component the case is about was named, changed or cleared (`services.set_component`).
+    "component_change": "component_changed",
+    # A dispatcher saw the problem on a camera and dispatched at once (`cases.video.video_confirm`).
+    "video_confirm": "video_confirmed",
 }
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).

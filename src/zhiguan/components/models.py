@@ -8,6 +8,8 @@ serial (`zhiguan.components.codes`). A case may name the component it is about.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -60,3 +62,21 @@ class Component(RegistryRecord, Located):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
+
+    @staticmethod
+    def data_scope_q(actor: Any, scope: str) -> models.Q:
+        """A department (tree) sees and manages the components it owns or maintains; the whole
+        jurisdiction sees all. "Only self" (an inspector on the street) sees them all too: street
+        furniture is in plain sight, and an inspector names the one a problem is about."""
+        from zhiguan.org.models import DataScope
+
+        if scope in (DataScope.JURISDICTION, DataScope.SELF):
+            return models.Q()
+        dept = getattr(actor, "department", None)
+        if dept is None:
+            return models.Q(pk__in=[])
+        if scope == DataScope.DEPARTMENT_TREE:
+            return models.Q(owner__path__startswith=dept.path) | models.Q(
+                maintainer__path__startswith=dept.path
+            )
+        return models.Q(owner_id=dept.pk) | models.Q(maintainer_id=dept.pk)

@@ -13,15 +13,19 @@ from typing import Any
 from django.db import transaction
 
 from zhiguan.cases.models import Case
+from zhiguan.components.demo import build_demo_components
+from zhiguan.demo.cases_content import BANKUAI_STREETS
 from zhiguan.demo.cases_run import build_demo_cases
 from zhiguan.demo.field import build_demo_grid_duties
 from zhiguan.demo.org import build_demo_org
 from zhiguan.demo.routing import build_demo_routing
 from zhiguan.geo.demo import build_demo_geography
 from zhiguan.geo.models import Area
+from zhiguan.gis.demo import build_demo_basemap
 from zhiguan.org.permissions import Actor
 from zhiguan.taxonomy.demo import build_demo_taxonomy
 from zhiguan.tenancy.models import Jurisdiction
+from zhiguan.video.demo import build_demo_cameras
 
 DEMO_CODE = "330114"
 DEMO_NAME = "钱塘区"
@@ -38,6 +42,8 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
         actor = Actor.system(jurisdiction)
         geo = build_demo_geography(actor=actor, data_dir=data_dir)
         log(f"  geography: {geo}")
+        basemap = build_demo_basemap(actor=actor, data_dir=data_dir, board_streets=BANKUAI_STREETS)
+        log(f"  base map: {basemap}")
         communities: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for area in Area.objects.filter(jurisdiction=jurisdiction, level="community").select_related(
             "parent"
@@ -48,6 +54,8 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
         log(f"  grid duties: {build_demo_grid_duties(actor=actor)}")
         taxonomy = build_demo_taxonomy(actor=actor, data_dir=data_dir, departments=departments)
         log(f"  taxonomy: {taxonomy}")
+        log(f"  city components: {build_demo_components(actor=actor)}")
+        log(f"  cameras: {build_demo_cameras(actor=actor)}")
         log(f"  routing rules: {build_demo_routing(actor=actor, departments=departments)}")
         if cases:
             step = time.perf_counter()

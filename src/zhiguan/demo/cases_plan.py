@@ -203,9 +203,27 @@ def _new_plan(world: World, fate: Fate, at: datetime, place: Place) -> Plan:
         "reporters": [reporter],
         "urgency": Urgency.URGENT if fate.kind == "dispatch" and rng.random() < 0.05 else Urgency.NORMAL,
     }
+    street = place[2]
     if fate.kind != "answer" or rng.random() < 0.5:
         fields.update(lng=place[0], lat=place[1], address=place[3])
-    return Plan(at=at, by=by, fields=fields, category=category, street=place[2])
+        pool = world.components.get(category.pk) if category.code.startswith("DCM-P-") else None
+        if pool is not None and len(pool.ids):
+            # A 部件 case names a component of its type near its place, and stands at it; some
+            # components have the same problem again and again (反复发生).
+            i = _component_for(world, pool, place[0], place[1])
+            fields.update(component=int(pool.ids[i]), lng=float(pool.lng[i]), lat=float(pool.lat[i]))
+            street = pool.streets[i] or street
+    return Plan(at=at, by=by, fields=fields, category=category, street=street)
+
+
+def _component_for(world: World, pool: Any, lng: float, lat: float) -> int:
+    """The index of the component a 部件 case names: one named before (a quarter of the time, among
+    the first few, so that they recur), else the nearest to the place."""
+    if pool.used and world.rng.random() < 0.25:
+        return int(world.rng.choice(pool.used[:4]))
+    i = int(((pool.lng - lng) ** 2 + (pool.lat - lat) ** 2).argmin())
+    pool.used.append(i)
+    return i
 
 
 def steps_of(world: World, plan: Plan, fate: Fate) -> list[Step]:
@@ -374,7 +392,8 @@ def _merge_target(
 
 def _as_duplicate(plan: Plan, original: Plan) -> None:
     """The same matter at the same place, reported again by someone else."""
-    for key in ("category_id", "lng", "lat", "address"):
+    plan.fields.pop("component", None)
+    for key in ("category_id", "lng", "lat", "address", "component"):
         if key in original.fields:
             plan.fields[key] = original.fields[key]
     plan.fields["description"] = "再次反映：" + original.fields["description"]

@@ -60,6 +60,8 @@ class World:
     leaves_by_lead: dict[str, list[Any]] = field(default_factory=dict)  # lead department code → leaves
     router: Router | None = None
     city_ids: set[int] = field(default_factory=set)  # 城管局 and its units
+    # The demo city components (城市部件) by 部件 小类 (category id): a 部件 case names one.
+    components: dict[int, ComponentPool] = field(default_factory=dict)
 
     def office(self, start: datetime, hours: float) -> datetime:
         """`hours` of office time after `start` (handlers work office hours; the centre works 7×24)."""
@@ -70,6 +72,40 @@ class World:
 
     def reply(self) -> str:
         return self.rng.choice(self.replies or cases_content.REPLIES)
+
+
+@dataclass
+class ComponentPool:
+    """The components of one 部件 小类: ids, points, street codes; `used` the ones cases named."""
+
+    ids: np.ndarray
+    lng: np.ndarray
+    lat: np.ndarray
+    streets: list[str]
+    used: list[int] = field(default_factory=list)
+
+
+def _components(jurisdiction: Jurisdiction) -> dict[int, ComponentPool]:
+    """The active demo components with a point, grouped by their 部件 小类 (one query)."""
+    from zhiguan.components.models import Component
+
+    rows = (
+        Component.objects.filter(jurisdiction=jurisdiction, retired_at__isnull=True, lng__isnull=False)
+        .order_by("id")
+        .values_list("category_id", "id", "lng", "lat", "street__code")
+    )
+    grouped: dict[int, list[tuple[int, float, float, str]]] = {}
+    for category_id, pk, lng, lat, street in rows:
+        grouped.setdefault(category_id, []).append((pk, lng, lat, street or ""))
+    return {
+        cid: ComponentPool(
+            ids=np.array([r[0] for r in items]),
+            lng=np.array([r[1] for r in items]),
+            lat=np.array([r[2] for r in items]),
+            streets=[r[3] for r in items],
+        )
+        for cid, items in grouped.items()
+    }
 
 
 def level1_of(category: Any) -> str:
@@ -189,6 +225,11 @@ def _router(jurisdiction: Jurisdiction) -> Router | None:
     if not rules:
         return None
     streets = dict(Area.objects.filter(jurisdiction=jurisdiction, level="street").values_list("code", "pk"))
+    # A rule may send a case about a component to the component's owner (权属单位).
+    from zhiguan.components.models import Component
+
+    depts = Department.objects.filter(jurisdiction=jurisdiction).in_bulk()
+    owners = dict(Component.objects.filter(jurisdiction=jurisdiction).values_list("id", "owner_id"))
 
     def lead_of(fields: dict[str, Any], category: Any, street: str, at: datetime) -> int | None:
         case = Case(
@@ -202,11 +243,20 @@ def _router(jurisdiction: Jurisdiction) -> Router | None:
             lng=fields.get("lng"),
             lat=fields.get("lat"),
         )
+        if (cid := fields.get("component")) is not None and cid in owners:
+            case.component = Component(pk=cid, jurisdiction_id=jurisdiction.pk, owner=depts[owners[cid]])
         chain, node = [], category
         while node is not None:
             chain.append(node.pk)
             node = node.parent
-        return next((r.lead_department_id for r in rules if rule_matches(r, case, chain, at)), None)
+        for r in rules:
+            if rule_matches(r, case, chain, at):
+                return (
+                    case.component.owner_id
+                    if r.target == "component_owner" and case.component
+                    else r.lead_department_id
+                )
+        return None
 
     return lead_of
 
@@ -268,4 +318,5 @@ def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, cou
         leaves_by_lead=by_lead,
         router=_router(jurisdiction),
         city_ids={d.pk for d in depts if d.code.startswith("CGJ")},
+        components=_components(jurisdiction),
     )

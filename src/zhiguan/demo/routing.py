@@ -9,6 +9,7 @@ Through `cases.routing.create_rule`, in the order a rule table is read (first ma
   squadron, exposed rubbish, 环境卫生 and the standard's other 事件 to the street's
   city-management section (construction sites and muck trucks to 城管局 itself, first);
 - by category: the matters a bureau owns in every street (labour, schools, health, transport …).
+Before all of them, a case about a city component (城市部件) goes to the component's owner.
 Only the categories the demo taxonomy has get rules (the real TipDM one or the built-in one, and
 the 数字城管 standard tree when installed). Rules name no co-handlers: the demo plans who co-handles.
 Few enough that `route`, which reads the whole table at every dispatch, stays cheap (about 60).
@@ -96,7 +97,11 @@ def build_demo_routing(*, actor: Actor, departments: dict[str, Department]) -> d
     """
     jid = actor.jurisdiction.pk
     urgent = DeadlineProfile.objects.filter(jurisdiction_id=jid, code="URGENT").first()
-    counts = {"keyword": 0, "time": 0, "street": 0, "category": 0}
+    counts = {"component": 0, "keyword": 0, "time": 0, "street": 0, "category": 0}
+    # First: a case about a city component goes to the component's owner (权属单位) when it can
+    # lead; else on down the table (docs/decisions/074).
+    create_rule(actor=actor, name="部件类案件 → 部件权属单位", position=5, target="component_owner")
+    counts["component"] += 1
 
     def add(kind: str, position: int, name: str, lead: str, **conditions: Any) -> None:
         if lead in departments:

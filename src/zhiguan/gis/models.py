@@ -155,7 +155,7 @@ class Building(RegistryRecord, Shaped, Located):
 
 class AddressLevel(models.TextChoices):
     DOOR = "door", _("door number")  # 门牌: 文泽路88号
-    BUILDING = "building", _("building")  # 楼栋: 景冉佳园3幢
+    BUILDING = "building", _("building")  # 楼栋: 云澜苑3幢
     UNIT = "unit", _("unit")  # 单元: 3幢2单元
     ROOM = "room", _("room")  # 户室: 3幢2单元301室
 
@@ -163,7 +163,7 @@ class AddressLevel(models.TextChoices):
 class StandardAddress(RegistryRecord, Located):
     """A standard address (标准地址): road and number, or estate, building, unit and room, at a point.
 
-    `Located.address` holds the full written form ("钱塘区下沙街道文泽路88号景冉佳园3幢2单元301室"),
+    `Located.address` holds the full written form ("钱塘区下沙街道文泽路88号云澜苑3幢2单元301室"),
     `Located.street/community/grid` the areas of the point.
     """
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from zhiguan.cases import components as case_components
 from zhiguan.cases import services
 from zhiguan.cases.models import Case, Channel, RequestType
 from zhiguan.errors import InvalidInput
@@ -32,7 +33,7 @@ class Position:
     lng: float
     lat: float
     crs: str
-    source: str  # "device" or "photo"
+    source: str  # "device", "photo" or "component" (the city component the report names)
     accuracy_m: float | None = None
 
 
@@ -91,7 +92,7 @@ def choose_position(
 def report(
     *,
     actor: Actor,
-    category_id: int,
+    category_id: int | None,
     description: str,
     photos: Sequence[UploadedFile],
     lng: float | None = None,
@@ -100,13 +101,15 @@ def report(
     accuracy: float | None = None,
     address: str = "",
     idempotency_key: str | None = None,
+    component: int | str | None = None,
 ) -> tuple[Case, bool, Position]:
     """Register an inspector's report; returns (case, created, the position used).
 
     Guarantees: the actor may register cases; at least one photo (at most MAX_PHOTOS), each a real
     image; a position from the device or a photo (else `position_required`); bad input of any kind
     leaves neither a case nor a stored file. The same Idempotency-Key with the same report (photos
-    by content) returns the first case.
+    by content) returns the first case. `component` (id or code) names the city component the
+    report is about, checked by `services.register` (near the position; its type when no category).
     """
     require(actor, "case.create")
     if actor.user is None:
@@ -119,7 +122,16 @@ def report(
         raise InvalidInput(
             _("At most %(count)d photos.") % {"count": MAX_PHOTOS}, code="too_many_photos", field="photos"
         )
-    position = choose_position(lng=lng, lat=lat, crs=crs, accuracy=accuracy, photos=photos)
+    try:
+        position = choose_position(lng=lng, lat=lat, crs=crs, accuracy=accuracy, photos=photos)
+    except InvalidInput as exc:
+        # A report about a city component without a position stands where the component stands.
+        if exc.code != "position_required" or component in (None, ""):
+            raise
+        part = case_components.resolve(actor.jurisdiction.pk, component)
+        if part.lng is None or part.lat is None:
+            raise
+        position = Position(lng=part.lng, lat=part.lat, crs="wgs84", source="component")
     person = actor.user
     with services.discard_on_error(), transaction.atomic():
         attachment_ids = [
@@ -139,5 +151,6 @@ def report(
             address=address,
             attachment_ids=attachment_ids,
             idempotency_key=idempotency_key,
+            component=component,
         )
     return case, created, position

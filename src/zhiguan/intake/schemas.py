@@ -140,7 +140,8 @@ class PublishOut(Schema):
 class FieldReportIn(ParamsSchema):
     """The multipart form of an inspector's report; the photos travel as `photos` files."""
 
-    category_id: int = Field(ge=1, le=MAX_ID)
+    # May be left out when a component is named: the report is then of the component's type.
+    category_id: int | None = Field(None, ge=1, le=MAX_ID)
     description: str = Field(min_length=1, max_length=4000)
     lng: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
@@ -149,6 +150,8 @@ class FieldReportIn(ParamsSchema):
         None, ge=0, le=100000, description="the device's accuracy radius in metres"
     )
     address: str = Field("", max_length=255)
+    # The city component (城市部件) the report is about: its id or its code.
+    component: str | None = Field(None, max_length=32)
 
 
 class FieldReportOut(Schema):
@@ -159,4 +162,4 @@ class FieldReportOut(Schema):
     lat: float | None
     street_name: str | None
     grid_name: str | None
-    position_source: Literal["device", "photo"]
+    position_source: Literal["device", "photo", "component"]

@@ -50,6 +50,8 @@ ACTIONS: dict[str, str] = {
     "supervision.view": "see supervision notices and the supervision board",
     "supervision.issue": "issue supervision notices (督办) to departments",
     "supervision.answer": "answer the supervision notices sent to one's department",
+    "video.report": "report heartbeats of video devices and cameras (machine clients)",
+    "video.view_stream": "see the stream addresses of cameras",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "registry.view", "taxonomy.view", "calendar.view"]
@@ -61,7 +63,15 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "dispatcher": (
         "派遣员",
         DataScope.JURISDICTION,
-        [*_VIEW_BASICS, "person.view", "person.reveal", *_CASE_DESK, "case.export", "supervision.view"],
+        [
+            *_VIEW_BASICS,
+            "person.view",
+            "person.reveal",
+            *_CASE_DESK,
+            "case.export",
+            "supervision.view",
+            "video.view_stream",
+        ],
     ),
     "supervisor": (
         "督办员",
@@ -75,6 +85,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "routing.manage",
             "supervision.view",
             "supervision.issue",
+            "video.view_stream",
         ],
     ),
     "handler": (
@@ -96,7 +107,11 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "supervision.view",
         ],
     ),
-    "data_officer": ("数据官", DataScope.DEPARTMENT_TREE, [*_VIEW_BASICS, "person.view", "geo.manage", "registry.manage"]),
+    "data_officer": (
+        "数据官",
+        DataScope.DEPARTMENT_TREE,
+        [*_VIEW_BASICS, "person.view", "geo.manage", "registry.manage", "video.view_stream"],
+    ),
     "admin": ("系统管理员", DataScope.JURISDICTION, list(ACTIONS)),
 }
 

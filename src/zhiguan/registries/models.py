@@ -71,6 +71,10 @@ class ImportBatch(TenantModel):
     refused = models.PositiveIntegerField(_("refused"), default=0)
     # [{"line", "column", "header", "code", "message"}], the row report as data
     errors = models.JSONField(_("row report"), default=list)
+    # What the report of refused rows needs: the file's headers in order, and each refused row's
+    # line and original cells ([{"line": 7, "cells": [...]}]).
+    headers = models.JSONField(_("file headers"), default=list, blank=True)
+    refused_rows = models.JSONField(_("refused rows"), default=list, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,9 +1,15 @@
 import type zhCN from './zh-CN'
+import cameras from './cameras.en'
+import registry from './registry.en'
 
 // Same keys as the Chinese catalogue (the type says so; vue-tsc fails on a missing key).
 const en: typeof zhCN = {
   app: { short: 'Zhiguan', name: 'City Operations Platform' },
   languages: { 'zh-CN': '中文', en: 'English' },
+  // H2: the registry screens, in their own file
+  registry,
+  // H7: the cameras that see a case, in their own file
+  cameras,
   layout: { openMenu: 'Open menu', language: 'Language', logOut: 'Log out' },
   menuGroups: { work: 'Work', data: 'Reference data', admin: 'System' },
   menu: {
@@ -22,6 +28,7 @@ const en: typeof zhCN = {
     categories: 'Categories',
     admin: 'Administration',
     routing: 'Routing rules',
+    registries: 'Data centre',
   },
   roles: {
     admin: 'Administrator',
@@ -432,6 +439,8 @@ const en: typeof zhCN = {
     supervision_notice: 'Supervision notice',
     supervision_answer: 'Supervision answered',
     auto_assign_inspector: 'Assigned by grid for verification',
+    component_change: 'City component changed',
+    video_confirm: 'Confirmed on camera',
   },
   fields: {
     note: 'Note',
@@ -745,6 +754,13 @@ const en: typeof zhCN = {
     platform: 'the platform',
   },
   // H6: map controls and names, address check at intake, dispatch queue rows, dispatch deadlines
+  // H4: the district's own base map (底图 switch)
+  basemap: {
+    title: 'Base map',
+    vector: 'Vector map',
+    imagery: 'Imagery',
+    none: 'None',
+  },
   mapUi: {
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
@@ -759,6 +775,20 @@ const en: typeof zhCN = {
     undo: 'Undo',
     needConfirm: 'The address and the map point disagree: correct the point, or check and choose “Checked: register as it is”.',
     agrees: 'The address and the map point agree',
+  },
+  geocode: {
+    searching: 'Looking up the address…',
+    best: 'Best match',
+    alternatives: 'Other matches',
+    locate: 'Place on the map',
+    located: 'Placed',
+    pick: 'Use',
+    notFound: 'Address not found',
+    nearest: 'Similar addresses:',
+    failed: 'The address look-up failed: {message}',
+    nearby: 'Nearby address: {address} (about {n} m)',
+    useAddress: 'Use this address',
+    precision: { door: 'door number', building: 'building', room: 'room', poi: 'place', intersection: 'crossing', road: 'road' },
   },
   dispatchQueue: {
     registeredAgo: 'registered {when}',
@@ -795,6 +825,57 @@ const en: typeof zhCN = {
     justNow: 'just now',
   },
   a11y: { choices: 'Choices' },
+  // H8: a case about a city component (ComponentPicker, the case page, the registry's 案件记录 tab)
+  routingOwner: {
+    target: "the component's owner department",
+    targetLabel: 'Sent to',
+    targets: { department: 'A department', component_owner: "The component's owner (权属单位)" },
+    hint: "For cases about a city component: the component's owner department leads. A case without a component, or whose owner is inactive or not allowed, goes on to the next rule.",
+    ownersLabel: 'Owners allowed',
+    anyOwner: 'Any owner that can lead (optional)',
+    cond: { component: 'about a city component', ownerCanLead: 'its owner can lead', ownerAmong: 'owner is one of {names}' },
+  },
+  componentPicker: {
+    label: 'City component',
+    codePlaceholder: 'Component code, Enter to look up',
+    lookUp: 'Look up',
+    notFound: 'No city component with code {code}',
+    nearby: 'Components within {radius} m of the point (nearest first):',
+    noneNearby: 'No city component within {radius} m of the point',
+    pickPointFirst: 'Place the case on the map to see the components near it, or type a code',
+    owner: 'Owner',
+    clear: 'Change',
+    metres: 'm',
+  },
+  caseComponent: {
+    title: 'City component',
+    code: 'Code',
+    type: 'Type',
+    owner: 'Owner department',
+    state: 'State',
+    retired: 'retired',
+    open: 'Open in the registry',
+    history: 'Its case history',
+  },
+  componentCases: {
+    tab: 'Case history',
+    recurring: 'Recurring problems',
+    recurringBadge: 'Recurring',
+    recurringHint: '{n} cases in the last {days} days',
+    empty: 'No case names this component',
+    number: 'Case number',
+    status: 'Status',
+    category: 'Category',
+    lead: 'Lead department',
+    created: 'Registered',
+    outcome: 'Outcome',
+    count: 'Cases',
+    openCount: 'Open',
+    lastCase: 'Last case',
+    component: 'Component',
+    noneRecurring: 'No component had {min} or more cases in the last {days} days',
+    loadFailed: 'The cases cannot be loaded: {message}',
+  },
 }
 
 export default en

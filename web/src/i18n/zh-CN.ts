@@ -1,6 +1,13 @@
+import registry from './registry.zh-CN'
+import cameras from './cameras.zh-CN'
+
 export default {
   app: { short: '智管', name: '城市运行管理平台' },
   languages: { 'zh-CN': '中文', en: 'English' },
+  // H2: the registry screens, in their own file
+  registry,
+  // H7: the cameras that see a case, in their own file
+  cameras,
   layout: { openMenu: '打开菜单', language: '语言', logOut: '退出登录' },
   menuGroups: { work: '工作', data: '基础数据', admin: '系统' },
   menu: {
@@ -19,6 +26,7 @@ export default {
     categories: '事项分类',
     admin: '系统管理',
     routing: '分派规则',
+    registries: '数据中心',
   },
   roles: {
     admin: '系统管理员',
@@ -419,6 +427,8 @@ export default {
     supervision_notice: '督办',
     supervision_answer: '督办回复',
     auto_assign_inspector: '按网格指派核查',
+    component_change: '更改关联部件',
+    video_confirm: '视频确认',
   },
   fields: {
     note: '说明',
@@ -732,6 +742,13 @@ export default {
     platform: '系统自动',
   },
   // H6: map controls and names, address check at intake, dispatch queue rows, dispatch deadlines
+  // H4: the district's own base map (底图 switch)
+  basemap: {
+    title: '底图',
+    vector: '矢量底图',
+    imagery: '影像',
+    none: '无',
+  },
   mapUi: {
     zoomIn: '放大',
     zoomOut: '缩小',
@@ -746,6 +763,21 @@ export default {
     undo: '撤销确认',
     needConfirm: '地址与地图点不一致：请改正地图点，或核对后点“已核对，仍按此登记”。',
     agrees: '地址与地图点一致',
+  },
+  // Typed address → the map, and a map point → the nearest standard address (intake console)
+  geocode: {
+    searching: '正在查找地址…',
+    best: '最佳匹配',
+    alternatives: '其他可能',
+    locate: '定位到地图',
+    located: '已定位',
+    pick: '选用',
+    notFound: '未找到该地址',
+    nearest: '相近的地址：',
+    failed: '地址查询失败：{message}',
+    nearby: '附近地址：{address}（约{n}米）',
+    useAddress: '使用此地址',
+    precision: { door: '门牌', building: '楼栋', room: '户室', poi: '兴趣点', intersection: '路口', road: '道路' },
   },
   dispatchQueue: {
     registeredAgo: '{when}登记',
@@ -780,6 +812,57 @@ export default {
     justNow: '刚刚',
   },
   a11y: { choices: '选项' },
+  // H8: a case about a city component (ComponentPicker, the case page, the registry's 案件记录 tab)
+  routingOwner: {
+    target: '部件权属单位',
+    targetLabel: '派遣给',
+    targets: { department: '指定单位', component_owner: '部件权属单位' },
+    hint: '适用于关联城市部件的案件：由该部件的权属单位主办。案件未关联部件，或权属单位已停用、不在允许范围内时，继续匹配下一条规则。',
+    ownersLabel: '允许的权属单位',
+    anyOwner: '不限（可牵头的单位均可，选填）',
+    cond: { component: '关联了城市部件', ownerCanLead: '权属单位可牵头', ownerAmong: '权属单位为{names}之一' },
+  },
+  componentPicker: {
+    label: '城市部件',
+    codePlaceholder: '输入部件编码，回车查找',
+    lookUp: '查找',
+    notFound: '没有编码为 {code} 的城市部件',
+    nearby: '定位点 {radius} 米内的部件（由近及远）：',
+    noneNearby: '定位点 {radius} 米内没有城市部件',
+    pickPointFirst: '先在地图上定位，可从附近部件中选择；也可直接输入部件编码',
+    owner: '权属单位',
+    clear: '更换',
+    metres: '米',
+  },
+  caseComponent: {
+    title: '城市部件',
+    code: '部件编码',
+    type: '部件类型',
+    owner: '权属单位',
+    state: '部件状态',
+    retired: '已注销',
+    open: '在部件台账中查看',
+    history: '该部件的案件记录',
+  },
+  componentCases: {
+    tab: '案件记录',
+    recurring: '反复发生的部件',
+    recurringBadge: '反复发生',
+    recurringHint: '近 {days} 天 {n} 件',
+    empty: '暂无关联此部件的案件',
+    number: '案件编号',
+    status: '状态',
+    category: '类别',
+    lead: '主办单位',
+    created: '登记时间',
+    outcome: '办理结果',
+    count: '案件数',
+    openCount: '未办结',
+    lastCase: '最近案件',
+    component: '部件',
+    noneRecurring: '近 {days} 天内没有案件数达到 {min} 件的部件',
+    loadFailed: '案件记录加载失败：{message}',
+  },
   // Category picker: the 数字城管 classification (decision 060)
   categoryPicker: { cityManagement: '数字城管', filing: '立案条件', closing: '结案条件', limit: '处置时限', limitHours: '{n} 个工作小时（紧急 {urgent} 个工作小时）', limitDays: '{n} 个工作日' },
 }

@@ -7,6 +7,7 @@ import { i18n } from '../i18n'
 import { me } from '../session'
 import './districtMap.css'
 import { declutter } from './declutter'
+import { addBasemap, type BasemapOptions } from './basemap'
 
 export type LabelLevel = 'street' | 'community'
 
@@ -18,6 +19,8 @@ export interface MapOptions {
   minZoom?: number
   maxZoom?: number
   keyboard?: boolean
+  /** The district's own base map (roads, water, buildings, names) and its 底图 switch; false: none. */
+  basemap?: boolean | BasemapOptions
 }
 
 /** A Leaflet map of the district: Chinese (or English) zoom buttons and credit line, no outside tiles. */
@@ -34,7 +37,12 @@ export function createDistrictMap(el: HTMLElement, options: MapOptions = {}): L.
   L.control.zoom({ zoomInTitle: t('mapUi.zoomIn'), zoomOutTitle: t('mapUi.zoomOut') }).addTo(m)
   const district = me.value?.jurisdiction_name || config.jurisdiction || t('mapUi.ourDistrict')
   L.control.attribution({ prefix: t('mapUi.attribution', { district }) }).addTo(m)
-  if (config.mapTileUrl) L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution, maxZoom: 19 }).addTo(m)
+  if (options.basemap === false) {
+    if (config.mapTileUrl) L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution, maxZoom: 19 }).addTo(m)
+  } else {
+    // Tiles (the base-map file's, else the tile URL's) or the district's own vector layers.
+    addBasemap(m, (key) => t(key), options.basemap === true || options.basemap === undefined ? {} : options.basemap)
+  }
   const pane = m.createPane(LABEL_PANE)
   // Above the outlines (overlay pane, 400), below points (marker pane, 600); never takes a click.
   pane.style.zIndex = '450'

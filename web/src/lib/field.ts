@@ -49,17 +49,21 @@ export function geoProblem(reason: unknown): GeoProblem {
 }
 
 export interface FieldReport {
-  categoryId: number
+  /** Null only when a city component is named: the report is then of the component's type. */
+  categoryId: number | null
   description: string
   address: string
   fix: Fix | null
   photos: File[]
+  /** The city component (城市部件) the report is about: its id (docs/decisions/074). */
+  componentId?: number | null
 }
 
 /** The form body of a report: the position only when the device gave one (else the photo's EXIF decides). */
 export function reportBody(report: FieldReport): FormData {
   const body = new FormData()
-  body.append('category_id', String(report.categoryId))
+  if (report.categoryId) body.append('category_id', String(report.categoryId))
+  if (report.componentId) body.append('component', String(report.componentId))
   body.append('description', report.description.trim())
   if (report.address.trim()) body.append('address', report.address.trim())
   if (report.fix) {

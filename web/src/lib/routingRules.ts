@@ -10,6 +10,9 @@ export type Translate = (key: string, params?: Record<string, unknown>) => strin
 
 /** The conditions in the order the server tries them (cases/routing.py `_checks`). */
 export const CONDITIONS = [
+  // A rule that sends a case to its component's owner (权属单位) needs a case about a component;
+  // after every other condition, the owner must be able to lead (docs/decisions/074).
+  'component',
   'category',
   'area',
   'polygon',
@@ -20,6 +23,7 @@ export const CONDITIONS = [
   'channel',
   'urgency',
   'keywords',
+  'component_owner',
 ] as const
 export type Condition = (typeof CONDITIONS)[number]
 
@@ -44,6 +48,10 @@ export interface RuleForm {
   officeTime: '' | 'in' | 'out'
   /** "HH:mm" start and end; the end before the start wraps over midnight. */
   timeWindow: [string, string] | null
+  /** Who leads: the rule's department, or the owner department of the case's component. */
+  target: 'department' | 'component_owner'
+  /** For the owner target: the owners allowed (empty: any that can lead). */
+  ownerIds: number[]
   leadDepartmentId: number | null
   coHandlerIds: number[]
   deadlineProfileId: number | null
@@ -63,6 +71,8 @@ export function emptyForm(position = 100): RuleForm {
     dayKind: '',
     officeTime: '',
     timeWindow: null,
+    target: 'department',
+    ownerIds: [],
     leadDepartmentId: null,
     coHandlerIds: [],
     deadlineProfileId: null,
@@ -89,7 +99,9 @@ export function formFromRule(rule: Rule, areaPath: number[]): RuleForm {
     dayKind: (rule.day_kind || '') as RuleForm['dayKind'],
     officeTime: (rule.office_time || '') as RuleForm['officeTime'],
     timeWindow: rule.time_from && rule.time_to ? [clock(rule.time_from), clock(rule.time_to)] : null,
-    leadDepartmentId: rule.lead_department_id,
+    target: rule.target === 'component_owner' ? 'component_owner' : 'department',
+    ownerIds: [...(rule.owner_ids ?? [])],
+    leadDepartmentId: rule.lead_department_id ?? null,
     coHandlerIds: [...rule.co_handler_ids],
     deadlineProfileId: rule.deadline_profile_id,
   }
@@ -112,7 +124,9 @@ export function bodyFromForm(form: RuleForm): RuleBody {
     office_time: form.officeTime,
     time_from: form.timeWindow ? form.timeWindow[0] : null,
     time_to: form.timeWindow ? form.timeWindow[1] : null,
-    lead_department_id: form.leadDepartmentId as number,
+    target: form.target,
+    owner_ids: form.target === 'component_owner' ? [...form.ownerIds] : [],
+    lead_department_id: form.target === 'component_owner' ? null : form.leadDepartmentId,
     co_handler_ids: form.coHandlerIds.filter((id) => id !== form.leadDepartmentId),
     deadline_profile_id: form.deadlineProfileId,
     // Editing is offered for active rules; retiring has its own action.
@@ -133,6 +147,8 @@ export const FORM_FIELDS = [
   'day_kind',
   'office_time',
   'time_from',
+  'target',
+  'owner_ids',
   'lead_department_id',
   'co_handler_ids',
   'deadline_profile_id',
@@ -142,6 +158,13 @@ export const FORM_FIELDS = [
 export function describeCondition(rule: Rule, condition: Condition, names: Names, t: Translate): string {
   const list = (items: string[], group: string) => items.map((c) => t(`${group}.${c}`)).join('、')
   switch (condition) {
+    case 'component':
+      return rule.target === 'component_owner' ? t('routingOwner.cond.component') : ''
+    case 'component_owner': {
+      if (rule.target !== 'component_owner') return ''
+      const allowed = (rule.owner_ids ?? []).map((id) => names.department(id) ?? `#${id}`)
+      return allowed.length ? t('routingOwner.cond.ownerAmong', { names: allowed.join('、') }) : t('routingOwner.cond.ownerCanLead')
+    }
     case 'category':
       return rule.category_id ? `${t('routing.cond.category')}: ${names.category(rule.category_id) ?? `#${rule.category_id}`}` : ''
     case 'area': {
@@ -174,10 +197,16 @@ export function conditionTexts(rule: Rule, names: Names, t: Translate): string[]
   return CONDITIONS.map((c) => describeCondition(rule, c, names, t)).filter(Boolean)
 }
 
+/** Who a rule sends its cases to: its department, or "the component's owner department". */
+export function leadText(rule: Rule, names: Names, t: Translate): string {
+  if (rule.target === 'component_owner' || rule.lead_department_id == null) return t('routingOwner.target')
+  return names.department(rule.lead_department_id) ?? `#${rule.lead_department_id}`
+}
+
 /** "类别: 市容环境/占道经营 · 街道: 下沙街道 · 关键词: 噪音 · 22:00–06:00 → 下沙街道" */
 export function ruleSummary(rule: Rule, names: Names, t: Translate): string {
   const conditions = conditionTexts(rule, names, t)
-  const lead = names.department(rule.lead_department_id) ?? `#${rule.lead_department_id}`
+  const lead = leadText(rule, names, t)
   return `${conditions.length ? conditions.join(' · ') : t('routing.everything')} → ${lead}`
 }
 

@@ -13,7 +13,7 @@ from zhiguan.cases.models.case import (
     Urgency,
     WarningLevel,
 )
-from zhiguan.cases.models.routing import RoutingRule
+from zhiguan.cases.models.routing import RoutingRule, RuleTarget
 from zhiguan.cases.models.work import CaseDeadline, CaseExtension, CaseReturn, CaseSuspension, CaseTask
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Channel",
     "RequestType",
     "RoutingRule",
+    "RuleTarget",
     "Urgency",
     "WarningLevel",
 ]

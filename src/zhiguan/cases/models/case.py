@@ -80,6 +80,17 @@ class Case(TenantModel, Located):  # type: ignore[django-manager-missing]
         "cases.RoutingRule", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     routing_reason = models.CharField(max_length=255, blank=True)
+    # The city component (城市部件) the case is about, if any (docs/decisions/074). Indexed by
+    # `case_component_idx` (component, created_at, id): the component's case history.
+    component = models.ForeignKey(
+        "components.Component",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("city component"),
+    )
 
     reported_by = models.ForeignKey(
         "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -134,6 +145,7 @@ class Case(TenantModel, Located):  # type: ignore[django-manager-missing]
             models.Index(
                 fields=["jurisdiction", "warning_level", "created_at", "id"], name="case_warning_list_idx"
             ),
+            models.Index(fields=["component", "created_at", "id"], name="case_component_idx"),
         ]
 
     def __str__(self) -> str:

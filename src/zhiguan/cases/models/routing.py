@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from zhiguan.tenancy.models import TenantModel
 
 
+class RuleTarget(models.TextChoices):
+    DEPARTMENT = "department", _("the rule's department")
+    COMPONENT_OWNER = "component_owner", _("the component's owner department")
+
+
 class RoutingRule(TenantModel):
     """One version of a routing rule. Editing a rule adds a version row; old rows stay for the cases they routed.
 
@@ -38,7 +43,16 @@ class RoutingRule(TenantModel):
     time_from = models.TimeField(null=True, blank=True)
     time_to = models.TimeField(null=True, blank=True)
 
-    lead_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    # Who leads a matching case: the rule's department, or the owner (权属单位) of the component the
+    # case is about (`target` "component_owner": `lead_department` is empty, and a case without a
+    # component, or whose owner cannot lead or is not among `owner_ids` when set, falls through).
+    target = models.CharField(
+        _("target"), max_length=16, choices=RuleTarget.choices, default=RuleTarget.DEPARTMENT
+    )
+    owner_ids = models.JSONField(default=list, blank=True)
+    lead_department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     co_handler_ids = models.JSONField(default=list, blank=True)
     deadline_profile = models.ForeignKey(
         "taxonomy.DeadlineProfile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -56,7 +70,11 @@ class RoutingRule(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "key", "version"], name="routing_rule_version_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target="component_owner") | models.Q(lead_department__isnull=False),
+                name="routing_rule_has_lead",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,21 @@
+"""Background work of the video database: the offline sweep, scheduled here (as supervision/tasks.py)."""
+
+from __future__ import annotations
+
+import os
+
+from zhiguan.celery import app
+from zhiguan.video import services
+
+
+@app.task(name="video.sweep_offline")
+def sweep_offline() -> dict[str, int]:
+    """Mark offline the devices and cameras silent longer than ZHIGUAN_VIDEO_OFFLINE_AFTER."""
+    return services.sweep_offline()
+
+
+app.add_periodic_task(
+    int(os.environ.get("ZHIGUAN_VIDEO_SWEEP_SECONDS", "60")),
+    app.signature("video.sweep_offline"),
+    name="video-sweep-offline",
+)

@@ -1,0 +1,32 @@
+import type zh from './cameras.zh-CN'
+
+const en: typeof zh = {
+  title: 'Cameras that see this place',
+  none: 'No camera nearby sees this place',
+  noPoint: 'The case has no location: no cameras to look for',
+  loadFailed: 'Cameras could not be loaded: {message}',
+  online: 'Online',
+  offline: 'Offline',
+  distance: '{m} m',
+  where: '{m} m {dir} of the case',
+  looks: 'looking {dir}',
+  ptz: 'PTZ',
+  dirs: { n: 'north', ne: 'north-east', e: 'east', se: 'south-east', s: 'south', sw: 'south-west', w: 'west', nw: 'north-west' },
+  viewStream: 'View video',
+  noStream: 'No stream address registered',
+  streamFailed: 'The stream address could not be read: {message}',
+  confirm: 'Confirm on video and dispatch',
+  confirmTitle: 'Video confirmation',
+  confirmText: 'You saw the problem on camera “{name}”: record the confirmation and dispatch now as suggested?',
+  confirmOk: 'Confirm and dispatch',
+  confirmed: 'Confirmed on video and dispatched',
+  verify: 'Verify on video',
+  verifyTitle: 'Verification by camera',
+  verifyText: 'You saw on camera “{name}” that the problem is solved: pass the verification?',
+  verifyNote: 'Verified on camera “{name}” ({code})',
+  verified: 'Verified on video',
+  actionFailed: 'The action failed: {message}',
+  cancel: 'Cancel',
+  map: 'What the cameras see',
+}
+export default en
