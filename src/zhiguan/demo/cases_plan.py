@@ -206,7 +206,9 @@ def _new_plan(world: World, fate: Fate, at: datetime, place: Place) -> Plan:
     street = place[2]
     if fate.kind != "answer" or rng.random() < 0.5:
         fields.update(lng=place[0], lat=place[1], address=place[3])
-        pool = world.components.get(category.pk) if category.code.startswith("DCM-P-") else None
+        # Only 部件 categories have components (a category without a code is never one).
+        is_component_type = str(getattr(category, "code", "")).startswith("DCM-P-")
+        pool = world.components.get(category.pk) if is_component_type else None
         if pool is not None and len(pool.ids):
             # A 部件 case names a component of its type near its place, and stands at it; some
             # components have the same problem again and again (反复发生).
