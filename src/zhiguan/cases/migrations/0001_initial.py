@@ -6,292 +6,729 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('org', '0001_initial'),
-        ('taxonomy', '__first__'),
-        ('tenancy', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("org", "0001_initial"),
+        ("taxonomy", "__first__"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude (WGS-84)')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude (WGS-84)')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('h3_r7', models.CharField(blank=True, db_index=True, max_length=15)),
-                ('h3_r9', models.CharField(blank=True, db_index=True, max_length=15)),
-                ('h3_r11', models.CharField(blank=True, db_index=True, max_length=15)),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='number')),
-                ('request_type', models.CharField(choices=[('consultation', 'Consultation'), ('help', 'Request for help'), ('complaint', 'Complaint'), ('report', 'Report'), ('suggestion', 'Suggestion'), ('praise', 'Praise')], max_length=16, verbose_name='request type')),
-                ('channel', models.CharField(choices=[('hotline', '12345 hotline'), ('web', 'Web portal'), ('app', 'Mobile app'), ('wechat', 'WeChat'), ('inspector', 'Field inspector'), ('video', 'Video event'), ('sensor', 'Sensor alarm'), ('system', 'Integrated system')], max_length=16, verbose_name='channel')),
-                ('external_ref', models.CharField(blank=True, max_length=64, verbose_name='external reference')),
-                ('description', models.TextField(verbose_name='description')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent')], default='normal', max_length=8, verbose_name='urgency')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('answered', 'Answered at intake'), ('rejected', 'Not accepted'), ('to_dispatch', 'To dispatch'), ('dispatched', 'Dispatched'), ('returned', 'Returned by the department'), ('in_progress', 'In progress'), ('extension_requested', 'Extension requested'), ('suspension_requested', 'Suspension requested'), ('suspended', 'Suspended'), ('to_verify', 'Fed back, to verify'), ('verified', 'Verified, to close'), ('closed', 'Closed'), ('callback_done', 'Called back'), ('merged', 'Merged as duplicate')], default='registered', max_length=24, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('warning_level', models.CharField(choices=[('green', 'On time'), ('yellow', 'Deadline near'), ('red', 'Overdue')], default='green', max_length=8)),
-                ('routing_reason', models.CharField(blank=True, max_length=255)),
-                ('callback_result', models.CharField(blank=True, max_length=24)),
-                ('return_count', models.PositiveIntegerField(default=0)),
-                ('rework_count', models.PositiveIntegerField(default=0)),
-                ('reopen_count', models.PositiveIntegerField(default=0)),
-                ('extension_count', models.PositiveIntegerField(default=0)),
-                ('extension_days', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.category')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.area', verbose_name='community')),
-                ('deadline_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.deadlineprofile')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.area', verbose_name='grid')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.jurisdiction', verbose_name='jurisdiction')),
-                ('lead_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='cases.case')),
-                ('registered_by_client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.apiclient')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.area', verbose_name='street')),
-                ('verifier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude (WGS-84)")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude (WGS-84)")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("h3_r7", models.CharField(blank=True, db_index=True, max_length=15)),
+                ("h3_r9", models.CharField(blank=True, db_index=True, max_length=15)),
+                ("h3_r11", models.CharField(blank=True, db_index=True, max_length=15)),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="number")),
+                (
+                    "request_type",
+                    models.CharField(
+                        choices=[
+                            ("consultation", "Consultation"),
+                            ("help", "Request for help"),
+                            ("complaint", "Complaint"),
+                            ("report", "Report"),
+                            ("suggestion", "Suggestion"),
+                            ("praise", "Praise"),
+                        ],
+                        max_length=16,
+                        verbose_name="request type",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("hotline", "12345 hotline"),
+                            ("web", "Web portal"),
+                            ("app", "Mobile app"),
+                            ("wechat", "WeChat"),
+                            ("inspector", "Field inspector"),
+                            ("video", "Video event"),
+                            ("sensor", "Sensor alarm"),
+                            ("system", "Integrated system"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "external_ref",
+                    models.CharField(blank=True, max_length=64, verbose_name="external reference"),
+                ),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Normal"), ("urgent", "Urgent")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("answered", "Answered at intake"),
+                            ("rejected", "Not accepted"),
+                            ("to_dispatch", "To dispatch"),
+                            ("dispatched", "Dispatched"),
+                            ("returned", "Returned by the department"),
+                            ("in_progress", "In progress"),
+                            ("extension_requested", "Extension requested"),
+                            ("suspension_requested", "Suspension requested"),
+                            ("suspended", "Suspended"),
+                            ("to_verify", "Fed back, to verify"),
+                            ("verified", "Verified, to close"),
+                            ("closed", "Closed"),
+                            ("callback_done", "Called back"),
+                            ("merged", "Merged as duplicate"),
+                        ],
+                        default="registered",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "warning_level",
+                    models.CharField(
+                        choices=[("green", "On time"), ("yellow", "Deadline near"), ("red", "Overdue")],
+                        default="green",
+                        max_length=8,
+                    ),
+                ),
+                ("routing_reason", models.CharField(blank=True, max_length=255)),
+                ("callback_result", models.CharField(blank=True, max_length=24)),
+                ("return_count", models.PositiveIntegerField(default=0)),
+                ("rework_count", models.PositiveIntegerField(default=0)),
+                ("reopen_count", models.PositiveIntegerField(default=0)),
+                ("extension_count", models.PositiveIntegerField(default=0)),
+                ("extension_days", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="taxonomy.category"
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.area",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "deadline_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.deadlineprofile",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.area",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "lead_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "registered_by_client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.apiclient",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.area",
+                        verbose_name="street",
+                    ),
+                ),
+                (
+                    "verifier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(max_length=128)),
-                ('role', models.CharField(blank=True, max_length=32)),
-                ('action', models.CharField(max_length=32)),
-                ('from_status', models.CharField(blank=True, max_length=24)),
-                ('to_status', models.CharField(max_length=24)),
-                ('note', models.TextField(blank=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('actor_client', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.apiclient')),
-                ('actor_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField()),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(max_length=128)),
+                ("role", models.CharField(blank=True, max_length=32)),
+                ("action", models.CharField(max_length=32)),
+                ("from_status", models.CharField(blank=True, max_length=24)),
+                ("to_status", models.CharField(max_length=24)),
+                ("note", models.TextField(blank=True)),
+                ("payload", models.JSONField(default=dict)),
+                (
+                    "actor_client",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.apiclient",
+                    ),
+                ),
+                (
+                    "actor_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'seq'],
+                "ordering": ["case", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAttachment',
+            name="CaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='cases/%Y/%m/')),
-                ('name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.case')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.jurisdiction', verbose_name='jurisdiction')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.caseevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="cases/%Y/%m/")),
+                ("name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="cases.caseevent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseExtension',
+            name="CaseExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('working_days', models.PositiveIntegerField()),
-                ('reason', models.TextField()),
-                ('requested_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('approved', models.BooleanField(null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("working_days", models.PositiveIntegerField()),
+                ("reason", models.TextField()),
+                ("requested_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("approved", models.BooleanField(null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'id'],
+                "ordering": ["case", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseIdempotencyKey',
+            name="CaseIdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.jurisdiction', verbose_name='jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseReporter',
+            name="CaseReporter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('id_number', models.CharField(blank=True, max_length=18, verbose_name='ID number')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reporters', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                ("id_number", models.CharField(blank=True, max_length=18, verbose_name="ID number")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reporters", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseReturn',
+            name="CaseReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('returned_at', models.DateTimeField()),
-                ('judged_at', models.DateTimeField(blank=True, null=True)),
-                ('justified', models.BooleanField(null=True)),
-                ('counted_against', models.CharField(blank=True, max_length=12)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='cases.case')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("returned_at", models.DateTimeField()),
+                ("judged_at", models.DateTimeField(blank=True, null=True)),
+                ("justified", models.BooleanField(null=True)),
+                ("counted_against", models.CharField(blank=True, max_length=12)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="cases.case"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.department"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'id'],
+                "ordering": ["case", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseSuspension',
+            name="CaseSuspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('requested_at', models.DateTimeField()),
-                ('approved', models.BooleanField(null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('resumed_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_seconds', models.PositiveIntegerField(default=0)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suspensions', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("requested_at", models.DateTimeField()),
+                ("approved", models.BooleanField(null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("resumed_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_seconds", models.PositiveIntegerField(default=0)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suspensions",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'id'],
+                "ordering": ["case", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseTask',
+            name="CaseTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead department'), ('co', 'Co-handler')], max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for acceptance'), ('accepted', 'Accepted'), ('replied', 'Replied'), ('returned', 'Returned'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
-                ('assigned_at', models.DateTimeField()),
-                ('accept_due', models.DateTimeField(null=True)),
-                ('handle_due', models.DateTimeField(null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('reply', models.TextField(blank=True)),
-                ('accept_late', models.BooleanField(default=False)),
-                ('reply_late', models.BooleanField(default=False)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.case')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead department"), ("co", "Co-handler")], max_length=8
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for acceptance"),
+                            ("accepted", "Accepted"),
+                            ("replied", "Replied"),
+                            ("returned", "Returned"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField()),
+                ("accept_due", models.DateTimeField(null=True)),
+                ("handle_due", models.DateTimeField(null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("reply", models.TextField(blank=True)),
+                ("accept_late", models.BooleanField(default=False)),
+                ("reply_late", models.BooleanField(default=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="cases.case"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.department"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'role', 'id'],
+                "ordering": ["case", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.PositiveIntegerField(verbose_name='rule')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('current', models.BooleanField(default=True)),
-                ('retired', models.BooleanField(default=False)),
-                ('position', models.IntegerField(default=100, verbose_name='position')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('request_types', models.JSONField(blank=True, default=list)),
-                ('channels', models.JSONField(blank=True, default=list)),
-                ('urgencies', models.JSONField(blank=True, default=list)),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('co_handler_ids', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.area')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deadline_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.deadlineprofile')),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.jurisdiction', verbose_name='jurisdiction')),
-                ('lead_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.PositiveIntegerField(verbose_name="rule")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("current", models.BooleanField(default=True)),
+                ("retired", models.BooleanField(default=False)),
+                ("position", models.IntegerField(default=100, verbose_name="position")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("request_types", models.JSONField(blank=True, default=list)),
+                ("channels", models.JSONField(blank=True, default=list)),
+                ("urgencies", models.JSONField(blank=True, default=list)),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                ("co_handler_ids", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.area",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.category",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deadline_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="taxonomy.deadlineprofile",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "lead_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.department"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
-                'ordering': ['position', 'key'],
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
+                "ordering": ["position", "key"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='routing_rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.routingrule'),
+            model_name="case",
+            name="routing_rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.routingrule",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseCounter',
+            name="CaseCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.jurisdiction', verbose_name='jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('jurisdiction', 'day'), name='case_counter_day_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("jurisdiction", "day"), name="case_counter_day_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseDeadline',
+            name="CaseDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('accept', 'Acceptance'), ('handle', 'Handling'), ('callback', 'Callback')], max_length=12)),
-                ('started_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('explanation', models.TextField(blank=True)),
-                ('warnings', models.JSONField(default=list)),
-                ('active', models.BooleanField(default=True)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('met', models.BooleanField(null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("accept", "Acceptance"), ("handle", "Handling"), ("callback", "Callback")],
+                        max_length=12,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("explanation", models.TextField(blank=True)),
+                ("warnings", models.JSONField(default=list)),
+                ("active", models.BooleanField(default=True)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("met", models.BooleanField(null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deadlines", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'id'],
-                'indexes': [models.Index(fields=['active', 'due_at'], name='case_deadline_active_idx')],
+                "ordering": ["case", "id"],
+                "indexes": [models.Index(fields=["active", "due_at"], name="case_deadline_active_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.UniqueConstraint(fields=('case', 'seq'), name='case_event_seq_unique'),
+            model_name="caseevent",
+            constraint=models.UniqueConstraint(fields=("case", "seq"), name="case_event_seq_unique"),
         ),
         migrations.AddConstraint(
-            model_name='caseidempotencykey',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'key'), name='case_idempotency_key_unique'),
+            model_name="caseidempotencykey",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "key"), name="case_idempotency_key_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casetask',
-            index=models.Index(fields=['department', 'status'], name='case_task_dept_idx'),
+            model_name="casetask",
+            index=models.Index(fields=["department", "status"], name="case_task_dept_idx"),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('jurisdiction', 'key', 'version'), name='routing_rule_version_unique'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                fields=("jurisdiction", "key", "version"), name="routing_rule_version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['jurisdiction', 'status'], name='case_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["jurisdiction", "status"], name="case_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['jurisdiction', 'created_at', 'id'], name='case_keyset_idx'),
+            model_name="case",
+            index=models.Index(fields=["jurisdiction", "created_at", "id"], name="case_keyset_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'warning_level'], name='case_warning_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "warning_level"], name="case_warning_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_ref', ''), _negated=True), fields=('jurisdiction', 'channel', 'external_ref'), name='case_external_ref_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_ref", ""), _negated=True),
+                fields=("jurisdiction", "channel", "external_ref"),
+                name="case_external_ref_unique",
+            ),
         ),
     ]

@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_case_list_indexes'),
-        ('geo', '0001_initial'),
-        ('org', '0001_initial'),
-        ('taxonomy', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("cases", "0003_case_list_indexes"),
+        ("geo", "0001_initial"),
+        ("org", "0001_initial"),
+        ("taxonomy", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['jurisdiction', 'channel', 'external_ref'], name='case_external_ref_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["jurisdiction", "channel", "external_ref"], name="case_external_ref_idx"
+            ),
         ),
     ]

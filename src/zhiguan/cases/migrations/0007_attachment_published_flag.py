@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_idempotency_key_owner_and_request_hash'),
+        ("cases", "0006_idempotency_key_owner_and_request_hash"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseattachment',
-            name='published',
-            field=models.BooleanField(default=False, verbose_name='published'),
+            model_name="caseattachment",
+            name="published",
+            field=models.BooleanField(default=False, verbose_name="published"),
         ),
     ]

@@ -6,44 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_attachment_published_flag'),
-        ('components', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('org', '0002_grid_duty'),
-        ('taxonomy', '0003_category_word_initials'),
-        ('tenancy', '0001_initial'),
+        ("cases", "0007_attachment_published_flag"),
+        ("components", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("org", "0002_grid_duty"),
+        ("taxonomy", "0003_category_word_initials"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='component',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='components.component', verbose_name='city component'),
+            model_name="case",
+            name="component",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="components.component",
+                verbose_name="city component",
+            ),
         ),
         migrations.AddField(
-            model_name='routingrule',
-            name='owner_ids',
+            model_name="routingrule",
+            name="owner_ids",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='routingrule',
-            name='target',
-            field=models.CharField(choices=[('department', "the rule's department"), ('component_owner', "the component's owner department")], default='department', max_length=16, verbose_name='target'),
+            model_name="routingrule",
+            name="target",
+            field=models.CharField(
+                choices=[
+                    ("department", "the rule's department"),
+                    ("component_owner", "the component's owner department"),
+                ],
+                default="department",
+                max_length=16,
+                verbose_name="target",
+            ),
         ),
         migrations.AlterField(
-            model_name='routingrule',
-            name='lead_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department'),
+            model_name="routingrule",
+            name="lead_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.department",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['component', 'created_at', 'id'], name='case_component_idx'),
+            model_name="case",
+            index=models.Index(fields=["component", "created_at", "id"], name="case_component_idx"),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.CheckConstraint(condition=models.Q(('target', 'component_owner'), ('lead_department__isnull', False), _connector='OR'), name='routing_rule_has_lead'),
+            model_name="routingrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target", "component_owner"), ("lead_department__isnull", False), _connector="OR"
+                ),
+                name="routing_rule_has_lead",
+            ),
         ),
     ]

@@ -49,7 +49,7 @@ class RoutingRule(TenantModel):
     target = models.CharField(
         _("target"), max_length=16, choices=RuleTarget.choices, default=RuleTarget.DEPARTMENT
     )
-    owner_ids = models.JSONField(default=list, blank=True)
+    owner_ids = models.JSONField(_("allowed owner departments"), default=list, blank=True)
     lead_department = models.ForeignKey(
         "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
