@@ -378,9 +378,12 @@ def _admin_urls(superuser: Any) -> list[str]:
     from django.contrib import admin
     from django.urls import reverse
 
+    # Load the URLconf first: it finishes configuring the admin site (zhiguan.admin_site.configure
+    # unregisters Django's groups), so the registry read below is the one the pages are built from.
+    reverse("admin:index")
     request = SimpleNamespace(user=superuser)
     urls = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in list(admin.site._registry.items()):
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model_admin.has_add_permission(request):
