@@ -6,7 +6,7 @@ district): street lamps, manhole covers of the water, drainage, power, telecom a
 hydrants, litter bins, street trees, bus shelters, traffic signs and road-name plates. Owners are
 the demo's departments (城管局's 路灯管理所, 市政设施养护中心, 环境卫生管理处, 园林绿化管理所; 交通运输局;
 the water, power and gas companies); some are damaged or lost. Deterministic for a seed; written
-with `bulk_create_with_history` (history_source "demo"), one audit record, the change token bumped.
+with `registries.bulk.create_with_history` (history_source "demo"), one audit record, the change token bumped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from zhiguan.audit import services as audit
 from zhiguan.components.codes import CATEGORY_PREFIX
@@ -30,12 +29,12 @@ from zhiguan.geo.lookup import locate_many
 from zhiguan.geo.models import Area, AreaLevel
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor
-from zhiguan.registries import versions
+from zhiguan.registries import bulk, versions
 from zhiguan.taxonomy.models import Category
 
 SEED = 20260214
 TARGET = 3000
-HISTORY = {"history_source": "demo"}
+DEMO_SOURCE = "demo"  # history_source of every record the demo writes
 SOURCE = "generated (demo)"
 # Metres per degree near 30° N.
 M_PER_DEG_LAT = 110_900.0
@@ -224,7 +223,7 @@ def build_demo_components(*, actor: Actor, seed: int = SEED, target: int = TARGE
                 **{f"h3_r{res}": h3.latlng_to_cell(lat, lng, res) for res in settings.H3_RESOLUTIONS},
             )
         )
-    bulk_create_with_history(records, Component, batch_size=2000, custom_historical_attrs=HISTORY)
+    bulk.create_with_history(records, source=DEMO_SOURCE)
     versions.bump(jid, "components")
     counts = {"components": len(records), **states, "types": len(serials)}
     audit.record(actor=actor, action="components.demo", after=counts, note=f"demo components: {counts}")

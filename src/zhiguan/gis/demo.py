@@ -4,7 +4,7 @@
 stored (`zhiguan.geo.demo`), generates the map (`zhiguan.gis.demo_plan`, pure, deterministic) with
 the real estate and station names of the shared data set when present (`demo_names`, read at run
 time), locates every point (street, community, grid, H3) in one vectorised pass and writes each
-registry with `bulk_create_with_history` (history_source "demo"), bumping each registry's change
+registry with `registries.bulk.create_with_history` (history_source "demo"), bumping each registry's change
 token and writing one audit record. Decision 070 says what is real and what is generated.
 """
 
@@ -20,7 +20,6 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from zhiguan.audit import services as audit
 from zhiguan.geo.lookup import locate_many
@@ -29,13 +28,12 @@ from zhiguan.gis.demo_names import RealNames, read_real_names
 from zhiguan.gis.demo_plan import SEED, BaseMap, Outline, generate_basemap
 from zhiguan.gis.models import Building, Poi, Road, StandardAddress, Water
 from zhiguan.org.permissions import Actor
-from zhiguan.registries import versions
+from zhiguan.registries import bulk, versions
 
-HISTORY = {"history_source": "demo"}
+DEMO_SOURCE = "demo"  # history_source of every record the demo writes
 SOURCE_GENERATED = "generated (demo)"
 SOURCE_REAL_NAME = "name: geo_qiantang (Lianjia 2019, read at run time); shape generated (demo)"
 SOURCE_REAL_STATION = "name: geo_qiantang metro Line 1 (read at run time); place generated (demo)"
-BATCH = 2000
 
 
 def outline_from_db(jurisdiction_id: int) -> Outline:
@@ -144,7 +142,7 @@ def build_demo_basemap(
             )
             for r in plan.roads
         ]
-        roads = bulk_create_with_history(roads, Road, batch_size=BATCH, custom_historical_attrs=HISTORY)
+        roads = bulk.create_with_history(roads, source=DEMO_SOURCE)
         road_ids = {r.code: r.id for r in roads}
         water = [
             Water(
@@ -157,7 +155,7 @@ def build_demo_basemap(
             )
             for w in plan.water
         ]
-        bulk_create_with_history(water, Water, batch_size=BATCH, custom_historical_attrs=HISTORY)
+        bulk.create_with_history(water, source=DEMO_SOURCE)
 
         poi_where = locator.locate([p["lng"] for p in plan.pois], [p["lat"] for p in plan.pois])
         pois = []
@@ -181,7 +179,7 @@ def build_demo_basemap(
                     **where,
                 )
             )
-        pois = bulk_create_with_history(pois, Poi, batch_size=BATCH, custom_historical_attrs=HISTORY)
+        pois = bulk.create_with_history(pois, source=DEMO_SOURCE)
         poi_ids = {p.code: p.id for p in pois}
 
         b_where = locator.locate([b["lng"] for b in plan.buildings], [b["lat"] for b in plan.buildings])
@@ -206,9 +204,7 @@ def build_demo_basemap(
                     **where,
                 )
             )
-        buildings = bulk_create_with_history(
-            buildings, Building, batch_size=BATCH, custom_historical_attrs=HISTORY
-        )
+        buildings = bulk.create_with_history(buildings, source=DEMO_SOURCE)
         building_ids = {b.code: b.id for b in buildings}
 
         a_where = locator.locate([a["lng"] for a in plan.addresses], [a["lat"] for a in plan.addresses])
@@ -236,9 +232,7 @@ def build_demo_basemap(
                     **where,
                 )
             )
-        bulk_create_with_history(
-            addresses, StandardAddress, batch_size=BATCH, custom_historical_attrs=HISTORY
-        )
+        bulk.create_with_history(addresses, source=DEMO_SOURCE)
         counts: dict[str, Any] = {
             "roads": len(roads),
             "water": len(water),

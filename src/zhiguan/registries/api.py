@@ -17,10 +17,11 @@ from zhiguan.registries import importing, queries, services
 from zhiguan.registries.models import ImportBatch
 from zhiguan.registries.schemas import (
     HistoryOut,
-    ImportOut,
+    ImportParams,
     RecordIn,
     RecordOut,
     RecordPageOut,
+    RegistryImportOut,
     RegistryOut,
     RetireIn,
 )
@@ -162,13 +163,14 @@ def restore_record(request: ActorRequest, key: str, record_id: int) -> Any:
     return queries.record_out(spec, queries.get_record(request.auth, spec, record_id))
 
 
-@router.post("/{key}/imports", response={201: ImportOut}, summary="Import an .xlsx, .csv or GeoJSON file")
+@router.post(
+    "/{key}/imports", response={201: RegistryImportOut}, summary="Import an .xlsx, .csv or GeoJSON file"
+)
 def import_file(
     request: ActorRequest,
     key: str,
     file: File[UploadedFile],
-    mode: Form[str] = "partial",
-    crs: Form[str] = "wgs84",
+    form: Form[ImportParams],
 ) -> Status:
     spec = _spec(key)
     if file.size is not None and file.size > importing.max_bytes():
@@ -178,18 +180,23 @@ def import_file(
         )
     data = file.read()
     batch = services.import_file(
-        actor=request.auth, spec=spec, file_name=file.name or "upload", data=data, mode=mode, crs=crs
+        actor=request.auth,
+        spec=spec,
+        file_name=file.name or "upload",
+        data=data,
+        mode=form.mode,
+        crs=form.crs,
     )
     return Status(201, _batch_out(spec, batch))
 
 
-@router.get("/{key}/imports", response=list[ImportOut], summary="The latest imports of a registry")
+@router.get("/{key}/imports", response=list[RegistryImportOut], summary="The latest imports of a registry")
 def list_imports(request: ActorRequest, key: str) -> Any:
     spec = _spec(key)
     return [_batch_out(spec, b) for b in queries.imports_of(request.auth, spec)]
 
 
-@router.get("/{key}/imports/{batch_id}", response=ImportOut, summary="One import and its row report")
+@router.get("/{key}/imports/{batch_id}", response=RegistryImportOut, summary="One import and its row report")
 def get_import(request: ActorRequest, key: str, batch_id: str) -> Any:
     spec = _spec(key)
     return _batch_out(spec, queries.import_batch(request.auth, spec, _uuid(batch_id)))

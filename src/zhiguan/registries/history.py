@@ -47,14 +47,6 @@ def current() -> ChangeContext | None:
     return _current.get()
 
 
-def bulk_attrs() -> dict[str, Any]:
-    """Keyword arguments for bulk_create_with_history / bulk_update_with_history."""
-    ctx = current()
-    if ctx is None:
-        return {}
-    return {"default_user": ctx.user, "custom_historical_attrs": {"history_source": ctx.source}}
-
-
 @receiver(pre_create_historical_record)
 def _fill_source(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
     ctx = current()

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from zhiguan import exports
 from zhiguan.audit import services as audit
@@ -36,7 +35,7 @@ from zhiguan.geo import lookup
 from zhiguan.geo.crs import check_crs
 from zhiguan.geo.models import Area, AreaLevel
 from zhiguan.org.permissions import Actor, restrict
-from zhiguan.registries import history, versions
+from zhiguan.registries import bulk, history, versions
 from zhiguan.registries.cleaning import CleanRow, clean_rows, empty
 from zhiguan.registries.models import ImportBatch, ImportMode, ImportStatus
 from zhiguan.registries.spec import GEOMETRY, LAT, LNG, Column, RegistrySpec, RowContext, RowError
@@ -478,15 +477,12 @@ def write(spec: RegistrySpec, ctx: RowContext, rows: list[PlannedRow], *, single
         for obj in new + changed:
             obj.save()
         return new + changed
-    attrs = history.bulk_attrs()
+    change = history.current()
+    source, user = (change.source, change.user) if change is not None else ("", None)
     if new:
-        created = bulk_create_with_history(new, model, batch_size=BATCH_SIZE, **attrs)
-        for r, obj in zip([r for r in rows if r.outcome == "created"], created, strict=True):
-            r.record = obj
+        bulk.create_with_history(new, source=source, user=user)
     if changed:
-        bulk_update_with_history(
-            changed, model, sorted(fields | {"updated_at"}), batch_size=BATCH_SIZE, **attrs
-        )
+        bulk.update_with_history(changed, fields | {"updated_at"}, source=source, user=user)
     return new + changed
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from zhiguan.schemas import InputSchema, ParamsSchema
+
 
 class ChoiceOut(Schema):
     value: str
@@ -71,13 +73,20 @@ class HistoryOut(Schema):
     changes: list[FieldChangeOut]
 
 
-class RecordIn(Schema):
+class RecordIn(InputSchema):
     values: dict[str, Any] = Field(default_factory=dict)
     crs: str = Field("wgs84", max_length=8)
 
 
-class RetireIn(Schema):
+class RetireIn(InputSchema):
     reason: str = Field("", max_length=255)
+
+
+class ImportParams(ParamsSchema):
+    """The form fields that come with an uploaded file."""
+
+    mode: str = Field("partial", max_length=16, description="partial (bad rows refused) or all_or_nothing")
+    crs: str = Field("wgs84", max_length=8, description="wgs84, gcj02 or bd09")
 
 
 class RowProblemOut(Schema):
@@ -88,7 +97,7 @@ class RowProblemOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RegistryImportOut(Schema):
     id: str
     registry: str
     file_name: str

@@ -17,21 +17,20 @@ import numpy as np
 import shapely
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from zhiguan.audit import services as audit
 from zhiguan.geo.lookup import locate_many
 from zhiguan.geo.models import Area, AreaLevel
 from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor
-from zhiguan.registries import versions
+from zhiguan.registries import bulk, versions
 from zhiguan.video import codes
 from zhiguan.video.coverage import REGISTRY, sector_wkb
 from zhiguan.video.models import Camera, CameraKind, VideoDevice
 
 SEED = 73
 TARGET = 400
-HISTORY = {"history_source": "demo"}
+DEMO_SOURCE = "demo"  # history_source of every record the demo writes
 
 
 def _crossings(jurisdiction_id: int, rng: random.Random) -> list[tuple[float, float, str]]:
@@ -135,7 +134,7 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
     if devices:
         devices[-1].online = False  # one street's recorder is down: its channels are offline with it
         devices[-1].last_heartbeat_at = now - timedelta(hours=3)
-    bulk_create_with_history(devices, VideoDevice, batch_size=500, custom_historical_attrs=HISTORY)
+    bulk.create_with_history(devices, source=DEMO_SOURCE)
     nvrs = {
         sid: d
         for sid, d in zip(
@@ -194,7 +193,7 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
                 **_h3(lat, lng),
             )
         )
-    bulk_create_with_history(cameras, Camera, batch_size=1000, custom_historical_attrs=HISTORY)
+    bulk.create_with_history(cameras, source=DEMO_SOURCE)
     versions.bump(jid, REGISTRY)
     versions.bump(jid, "video-devices")
     counts = {"cameras": len(cameras), "devices": len(devices), "offline": offline}

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zhiguan.schemas import InputSchema, Moment
+
 
 class VisibleCameraOut(Schema):
     """A camera that can see the point asked about."""
@@ -26,12 +28,12 @@ class VisibleCameraOut(Schema):
     stream_url: str | None  # only for who may see streams (registry.manage, video.view_stream)
 
 
-class HeartbeatIn(Schema):
+class HeartbeatIn(InputSchema):
     code: str = Field(..., max_length=32)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
-class HeartbeatsIn(Schema):
+class HeartbeatsIn(InputSchema):
     beats: list[HeartbeatIn] = Field(..., max_length=5000)
 
 

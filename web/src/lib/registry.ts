@@ -104,7 +104,7 @@ export interface ImportResult {
   finished_at?: string | null
   by?: string | null
   created_by?: string | null
-  /** When the batch ran (H1's ImportOut) and how many problems it had in all (errors holds the first 200). */
+  /** When the batch ran (the API's RegistryImportOut) and how many problems it had in all (errors holds the first 200). */
   at?: string | null
   error_count?: number
 }
