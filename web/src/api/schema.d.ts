@@ -3675,46 +3675,38 @@ export interface components {
         };
         /** ImportOut */
         ImportOut: {
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /**
-             * By
-             * @default
-             */
-            by: string;
-            /** Created */
-            created: number;
-            /** Crs */
-            crs: string;
-            /** Error Count */
-            error_count: number;
-            /** Errors */
-            errors: components["schemas"]["RowProblemOut"][];
-            /** File Format */
-            file_format: string;
-            /** File Name */
-            file_name: string;
-            /** Id */
-            id: string;
-            /** Mode */
-            mode: string;
-            /** Refused */
-            refused: number;
-            /** Registry */
-            registry: string;
-            /** Report Url */
-            report_url?: string | null;
+            /** Existing */
+            existing: number;
+            /** Level1 */
+            level1: number;
+            /** Level2 */
+            level2: number;
+            /** Level3 */
+            level3: number;
             /** Rows */
             rows: number;
-            /** Status */
-            status: string;
-            /** Unchanged */
-            unchanged: number;
-            /** Updated */
-            updated: number;
+            /** Skipped Retired */
+            skipped_retired: number;
+            /** Unmatched Lead Codes */
+            unmatched_lead_codes: number;
+        };
+        /**
+         * ImportParams
+         * @description The form fields that come with an uploaded file.
+         */
+        ImportParams: {
+            /**
+             * Crs
+             * @description wgs84, gcj02 or bd09
+             * @default wgs84
+             */
+            crs: string;
+            /**
+             * Mode
+             * @description partial (bad rows refused) or all_or_nothing
+             * @default partial
+             */
+            mode: string;
         };
         /** JurisdictionOut */
         JurisdictionOut: {
@@ -4515,6 +4507,49 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** RegistryImportOut */
+        RegistryImportOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * By
+             * @default
+             */
+            by: string;
+            /** Created */
+            created: number;
+            /** Crs */
+            crs: string;
+            /** Error Count */
+            error_count: number;
+            /** Errors */
+            errors: components["schemas"]["RowProblemOut"][];
+            /** File Format */
+            file_format: string;
+            /** File Name */
+            file_name: string;
+            /** Id */
+            id: string;
+            /** Mode */
+            mode: string;
+            /** Refused */
+            refused: number;
+            /** Registry */
+            registry: string;
+            /** Report Url */
+            report_url?: string | null;
+            /** Rows */
+            rows: number;
+            /** Status */
+            status: string;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
         };
         /** RegistryOut */
         RegistryOut: {
@@ -15971,7 +16006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportOut"][];
+                    "application/json": components["schemas"]["RegistryImportOut"][];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
@@ -16062,6 +16097,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Crs
+                     * @description wgs84, gcj02 or bd09
                      * @default wgs84
                      */
                     crs?: string;
@@ -16072,6 +16108,7 @@ export interface operations {
                     file: string;
                     /**
                      * Mode
+                     * @description partial (bad rows refused) or all_or_nothing
                      * @default partial
                      */
                     mode?: string;
@@ -16085,7 +16122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportOut"];
+                    "application/json": components["schemas"]["RegistryImportOut"];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
@@ -16180,7 +16217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportOut"];
+                    "application/json": components["schemas"]["RegistryImportOut"];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
