@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 # PostgreSQL run of the suite: pytest-django creates and drops a fresh test_<name> database.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist): one per core; each has its own test database.
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -60,12 +62,12 @@ lint: install
 		src/zhiguan/org/permissions.py
 
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL: running the suite again on $(PG_TEST_URL)"; \
-		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --create-db; \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --create-db -n $(TEST_WORKERS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL); CI must test on it" >&2; exit 1; \
 	else \

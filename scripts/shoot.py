@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--out", required=True, help="file prefix; one per path gets -<n> added")
     parser.add_argument("--sizes", default=SIZES)
     parser.add_argument("--wait", type=float, default=1.5, help="seconds for the screen's own requests")
+    parser.add_argument(
+        "--click", action="append", default=[], help="CSS selector clicked after loading (repeatable, in order)"
+    )
     args = parser.parse_args()
 
     options = webdriver.ChromeOptions()
@@ -66,6 +69,9 @@ def main() -> None:
                 driver.set_window_size(width, height)
                 driver.get(f"{args.base}{path}")
                 time.sleep(args.wait)
+                for selector in args.click:
+                    driver.find_element(By.CSS_SELECTOR, selector).click()
+                    time.sleep(args.wait)
                 full = driver.execute_script("return document.documentElement.scrollHeight")
                 driver.set_window_size(width, max(height, min(int(full), 4000)))
                 time.sleep(0.3)

@@ -46,6 +46,31 @@ def test_demo_builds_from_generated_content_when_the_real_data_is_absent(monkeyp
     output = _build(monkeypatch, None)
     assert "generated content only" in output
     _assert_living_district(output)
+    _assert_cameras_see_the_work(output)
+
+
+def _assert_cameras_see_the_work(output: str) -> None:
+    """The dispatcher's 视频确认 has cameras to show: some open cases are seen by one, and a case
+    verified by camera names a camera of the registry."""
+    from zhiguan.cases.models import CaseEvent
+    from zhiguan.cases.status import OPEN_STATUSES
+    from zhiguan.video import coverage
+    from zhiguan.video.models import Camera
+
+    assert "cameras at problem spots" in output
+    jid = Case.objects.values_list("jurisdiction_id", flat=True).first()
+    index = coverage.index_for(jid)
+    open_cases = list(Case.objects.filter(status__in=OPEN_STATUSES, lng__isnull=False))
+    assert open_cases
+    codes = set(Camera.objects.values_list("code", flat=True))
+    verified = [
+        e.payload.get("camera")
+        for e in CaseEvent.objects.filter(action="verify_pass")
+        if e.payload.get("method") == "camera"
+    ]
+    assert verified and set(verified) <= codes
+    seen = sum(1 for c in open_cases if index.visible_from(c.lng, c.lat, limit=1))
+    assert seen >= len(open_cases) * 0.2, (seen, len(open_cases))
 
 
 @pytest.mark.django_db

@@ -169,6 +169,32 @@ def test_offline_sweep_follows_the_device_and_audits_state_changes_only(world, m
     )
 
 
+def test_simulated_recorders_keep_their_online_cameras_online_and_leave_the_broken_ones(world, monkeypatch):
+    """The demo district has no video platform: its recorders are `simulated` and the platform sends
+    their keepalives, so an hour later the cameras that were up are still up."""
+    monkeypatch.setenv("ZHIGUAN_VIDEO_OFFLINE_AFTER", "180")
+    admin = world.actor("admin")
+    nvr = add_device(admin, 1)
+    real = add_device(admin, 2)
+    up = add_camera(admin, 1, 0, -40, device=nvr.code)
+    broken = add_camera(admin, 2, 0, -50, device=nvr.code)
+    other = add_camera(admin, 3, 0, -60, device=real.code)
+    long_ago = timezone.now() - timedelta(hours=1)
+    # A restart after an hour: the sweep ran first and took everything offline.
+    VideoDevice.objects.filter(pk=nvr.pk).update(simulated=True, online=False, last_heartbeat_at=long_ago)
+    VideoDevice.objects.filter(pk=real.pk).update(online=True, last_heartbeat_at=long_ago)
+    Camera.objects.filter(pk=up.pk).update(simulated=True, online=False, last_heartbeat_at=long_ago)
+    Camera.objects.filter(pk__in=[broken.pk, other.pk]).update(online=False, last_heartbeat_at=long_ago)
+    Camera.objects.filter(pk=other.pk).update(simulated=True)  # behind a real recorder that is down
+    services.sweep_offline()
+    assert services.simulate_keepalives() == {"devices": 1, "cameras": 1}
+    services.sweep_offline()
+    assert Camera.objects.get(pk=up.pk).online is True
+    assert Camera.objects.get(pk=broken.pk).online is False
+    assert Camera.objects.get(pk=other.pk).online is False  # a real recorder that went silent
+    assert VideoDevice.objects.get(pk=real.pk).online is False
+
+
 def test_heartbeats_leave_no_history_rows(world):
     admin = world.actor("admin")
     cam = add_camera(admin, 1, 0, -40)

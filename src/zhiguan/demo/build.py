@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from zhiguan.cases.models import Case
+from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.components.demo import build_demo_components
 from zhiguan.demo.cases_content import BANKUAI_STREETS
 from zhiguan.demo.cases_run import build_demo_cases
@@ -25,7 +26,7 @@ from zhiguan.gis.demo import build_demo_basemap
 from zhiguan.org.permissions import Actor
 from zhiguan.taxonomy.demo import build_demo_taxonomy
 from zhiguan.tenancy.models import Jurisdiction
-from zhiguan.video.demo import build_demo_cameras
+from zhiguan.video.demo import build_demo_cameras, build_demo_watch_cameras
 
 DEMO_CODE = "330114"
 DEMO_NAME = "钱塘区"
@@ -64,5 +65,11 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
             dispatched = Case.objects.filter(jurisdiction=jurisdiction, lead_department__isnull=False)
             total, by_rule = dispatched.count(), dispatched.filter(routing_rule__isnull=False).count()
             log(f"  routing: {by_rule} of {total} dispatched cases by a rule ({by_rule / max(total, 1):.0%})")
+            open_points = Case.objects.filter(
+                jurisdiction=jurisdiction, status__in=OPEN_STATUSES, lng__isnull=False
+            ).values_list("lng", "lat")
+            log(
+                f"  cameras at problem spots: {build_demo_watch_cameras(actor=actor, points=list(open_points))}"
+            )
     log(f"  built in {time.perf_counter() - started:.1f} s")
     return jurisdiction

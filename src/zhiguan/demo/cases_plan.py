@@ -339,7 +339,9 @@ def _close(line: Timeline, t: datetime, camera: dict[str, str], result: str, ver
 def _finish(line: Timeline, fate: Fate, t: datetime) -> None:
     """Reply, feed back, verify (after rework when it fails), close, call back, and reopen when planned."""
     world, rng = line.world, line.rng
-    camera = {"method": "camera", "camera": f"CAM-{line.plan.street or 'Q'}-{rng.randint(1, 400):03d}"}
+    fields = line.plan.fields
+    code = world.camera_near(line.plan.street, fields.get("lng"), fields.get("lat"), rng.randint(1, 400))
+    camera = {"method": "camera", "camera": code}
     t = _reply(line, t)
     if fate.inspector and world.inspector_ids:
         inspector = rng.choice(world.inspector_ids)

@@ -62,6 +62,17 @@ class World:
     city_ids: set[int] = field(default_factory=set)  # 城管局 and its units
     # The demo city components (城市部件) by 部件 小类 (category id): a 部件 case names one.
     components: dict[int, ComponentPool] = field(default_factory=dict)
+    # The demo cameras (code, lng, lat) by street code: verification "by camera" names a real one.
+    cameras: dict[str, list[tuple[str, float, float]]] = field(default_factory=dict)
+
+    def camera_near(self, street: str, lng: float | None, lat: float | None, pick: int) -> str:
+        """The code of the street's camera nearest the point (the `pick`-th one without a point)."""
+        pool = self.cameras.get(street) or [c for cams in self.cameras.values() for c in cams]
+        if not pool:
+            return f"CAM-{street or 'Q'}-{pick:03d}"
+        if lng is None or lat is None:
+            return pool[pick % len(pool)][0]
+        return min(pool, key=lambda c: (c[1] - lng) ** 2 + (c[2] - lat) ** 2)[0]
 
     def office(self, start: datetime, hours: float) -> datetime:
         """`hours` of office time after `start` (handlers work office hours; the centre works 7×24)."""
@@ -319,4 +330,15 @@ def read_world(jurisdiction: Jurisdiction, data_dir: Path | None, seed: int, cou
         router=_router(jurisdiction),
         city_ids={d.pk for d in depts if d.code.startswith("CGJ")},
         components=_components(jurisdiction),
+        cameras=_cameras(jurisdiction),
     )
+
+
+def _cameras(jurisdiction: Jurisdiction) -> dict[str, list[tuple[str, float, float]]]:
+    from zhiguan.video.models import Camera
+
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    rows = Camera.objects.filter(jurisdiction=jurisdiction, retired_at__isnull=True).order_by("code")
+    for code, lng, lat, street in rows.values_list("code", "lng", "lat", "street__code"):
+        out.setdefault(street or "", []).append((code, lng, lat))
+    return out

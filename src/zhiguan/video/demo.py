@@ -129,10 +129,12 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
             address=f"{name}综合信息指挥室",
             last_heartbeat_at=now - timedelta(seconds=rng.randint(5, 50)),
             online=True,
+            simulated=True,  # no real video platform behind the demo: the platform sends keepalives
         )
     devices = list(nvrs.values())
     if devices:
         devices[-1].online = False  # one street's recorder is down: its channels are offline with it
+        devices[-1].simulated = False  # and stays down (no keepalives)
         devices[-1].last_heartbeat_at = now - timedelta(hours=3)
     bulk.create_with_history(devices, source=DEMO_SOURCE)
     nvrs = {
@@ -182,6 +184,7 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
                 if silent
                 else now - timedelta(seconds=rng.randint(5, 50)),
                 online=not down,
+                simulated=not silent,  # the broken ones stay broken
                 grid_id=gid,
                 community_id=community,
                 street_id=street,
@@ -206,3 +209,90 @@ def _h3(lat: float, lng: float) -> dict[str, str]:
     from django.conf import settings
 
     return {f"h3_r{res}": h3.latlng_to_cell(lat, lng, res) for res in settings.H3_RESOLUTIONS}
+
+
+def build_demo_watch_cameras(
+    *, actor: Actor, points: list[tuple[float, float]], seed: int = SEED, share: float = 0.45, cap: int = 120
+) -> dict[str, Any]:
+    """Dome cameras the city-management bureau put up where problems keep coming back (监控点).
+
+    Called after the demo cases with the points of the open ones: about `share` of them get a
+    camera 20–50 m away that sees them, so the dispatcher's 视频确认 has something to show, as a
+    district that placed its cameras by its own complaint map would. At most `cap` cameras.
+    """
+    import math
+
+    jid = actor.jurisdiction.pk
+    admin = actor.jurisdiction.code
+    rng = random.Random(seed + 1)
+    owner = (
+        Department.objects.filter(jurisdiction_id=jid, code="CGJ").first()
+        or Department.objects.filter(jurisdiction_id=jid).order_by("pk").first()
+    )
+    chosen = [p for p in points if rng.random() < share][:cap]
+    if not chosen or owner is None:
+        return {"watch_cameras": 0}
+    placed: list[tuple[float, float]] = []
+    for lng, lat in chosen:
+        bearing = math.radians(rng.uniform(0, 360))
+        metres = rng.uniform(20, 50)
+        dlat = metres * math.cos(bearing) / 111_320
+        dlng = metres * math.sin(bearing) / (111_320 * math.cos(math.radians(lat)))
+        placed.append((round(lng + dlng, 6), round(lat + dlat, 6)))
+    grid_ids = locate_many(jid, np.array([p[0] for p in placed]), np.array([p[1] for p in placed]))
+    parents = dict(Area.objects.filter(jurisdiction_id=jid).values_list("id", "parent_id"))
+    names = dict(Area.objects.filter(jurisdiction_id=jid).values_list("id", "name"))
+    devices = {d.code: d for d in VideoDevice.objects.filter(jurisdiction_id=jid)}
+    by_street = {}
+    for d in devices.values():
+        for sid, name in names.items():
+            if d.name.startswith(name) and d.name.endswith("NVR"):
+                by_street[sid] = d
+    serial = Camera.objects.filter(jurisdiction_id=jid).count()
+    now = timezone.now()
+    cameras: list[Camera] = []
+    for (lng, lat), gid in zip(placed, grid_ids.tolist(), strict=True):
+        if gid < 0:
+            continue
+        community = parents.get(gid)
+        street = parents.get(community) if community else None
+        device = by_street.get(street) if street else None
+        serial += 1
+        geometry, box = sector_wkb(lng, lat, 0.0, 360.0, 80.0, True)
+        place = f"{names.get(community, '')}城管监控点{serial % 100:02d}"
+        cameras.append(
+            Camera(
+                jurisdiction_id=jid,
+                code=codes.make(admin, "132", serial),
+                name=place,
+                device=device,
+                lng=lng,
+                lat=lat,
+                address=place,
+                height_m=6.0,
+                direction=0.0,
+                fov=360.0,
+                range_m=80.0,
+                kind=CameraKind.DOME,
+                ptz=True,
+                owner=owner,
+                stream_url=f"rtsp://10.74.{(street or 0) % 250}.{serial % 250 + 2}/h264/ch1/main",
+                last_heartbeat_at=now - timedelta(seconds=rng.randint(5, 50)),
+                online=device is None or device.online,
+                simulated=True,
+                grid_id=gid,
+                community_id=community,
+                street_id=street,
+                geometry=geometry,
+                min_lng=box[0],
+                min_lat=box[1],
+                max_lng=box[2],
+                max_lat=box[3],
+                **_h3(lat, lng),
+            )
+        )
+    bulk.create_with_history(cameras, source=DEMO_SOURCE)
+    versions.bump(jid, REGISTRY)
+    counts = {"watch_cameras": len(cameras)}
+    audit.record(actor=actor, action="video.demo", after=counts, note=f"demo watch cameras: {counts}")
+    return counts

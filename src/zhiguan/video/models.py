@@ -54,7 +54,12 @@ class VideoDevice(RegistryRecord):
     address = models.CharField(_("address"), max_length=255, blank=True)
     last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     online = models.BooleanField(_("online"), default=False)
-    history = HistoricalRecords(bases=[RegistryHistory], excluded_fields=["last_heartbeat_at", "online"])
+    # Demo and training set-ups have no GB/T 28181 platform to send keepalives: the platform
+    # sends this device's (and its online cameras') itself, so they do not all go offline.
+    simulated = models.BooleanField(_("simulated keepalives"), default=False)
+    history = HistoricalRecords(
+        bases=[RegistryHistory], excluded_fields=["last_heartbeat_at", "online", "simulated"]
+    )
 
     class Meta:
         verbose_name = _("video device")
@@ -98,7 +103,10 @@ class Camera(RegistryRecord, Located, Shaped):
     stream_url = models.CharField(_("stream address"), max_length=500, blank=True)
     last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     online = models.BooleanField(_("online"), default=False)
-    history = HistoricalRecords(bases=[RegistryHistory], excluded_fields=["last_heartbeat_at", "online"])
+    simulated = models.BooleanField(_("simulated keepalives"), default=False)  # as VideoDevice.simulated
+    history = HistoricalRecords(
+        bases=[RegistryHistory], excluded_fields=["last_heartbeat_at", "online", "simulated"]
+    )
 
     class Meta:
         verbose_name = _("camera")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -217,3 +217,19 @@ def save_camera(
         )
         versions.bump(jid, REGISTRY)
     return obj
+
+
+def simulate_keepalives(*, now: datetime | None = None) -> dict[str, int]:
+    """Keepalives for the devices and cameras marked `simulated` (what a real district's video
+    platform sends every minute). A simulated camera behind a recorder that is down stays down.
+    Written straight to the rows, as `record_heartbeats` does: no history, no audit.
+    """
+    now = now or timezone.now()
+    live = {"retired_at__isnull": True, "simulated": True}
+    n_devices = VideoDevice.objects.filter(**live).update(last_heartbeat_at=now, online=True)
+    n_cameras = (
+        Camera.objects.filter(**live)
+        .filter(models.Q(device__isnull=True) | models.Q(device__online=True))
+        .update(last_heartbeat_at=now, online=True)
+    )
+    return {"devices": n_devices, "cameras": n_cameras}

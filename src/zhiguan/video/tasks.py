@@ -19,3 +19,16 @@ app.add_periodic_task(
     app.signature("video.sweep_offline"),
     name="video-sweep-offline",
 )
+
+
+@app.task(name="video.simulate_keepalives")
+def simulate_keepalives() -> dict[str, int]:
+    """The keepalives of simulated devices (the demo district's recorders and their cameras)."""
+    return services.simulate_keepalives()
+
+
+app.add_periodic_task(
+    int(os.environ.get("ZHIGUAN_VIDEO_SIMULATE_SECONDS", "60")),
+    app.signature("video.simulate_keepalives"),
+    name="video-simulate-keepalives",
+)
