@@ -160,6 +160,32 @@ def test_a_number_that_does_not_exist_gives_the_nearest_on_that_road_with_a_lowe
     assert 0.55 <= result.score < 0.9
 
 
+def test_a_missing_number_past_the_end_of_its_side_takes_the_door_across_the_road(town):
+    # 学源街: odd doors 1–61, even doors only 2–20 (the even side is a park beyond 20).
+    road = Road.objects.get(jurisdiction=town, code="R3")
+    doors = [n for n in range(1, 62, 2)] + [n for n in range(2, 21, 2)]
+    StandardAddress.objects.bulk_create(
+        StandardAddress(
+            jurisdiction=town,
+            code=f"X{n:03d}",
+            level="door",
+            road=road,
+            road_name="学源街",
+            house_number=f"{n}号",
+            address=f"钱塘区东街道学源街{n}号",
+            lng=120.31 + n * 0.0004,
+            lat=30.2802 if n % 2 else 30.2798,
+        )
+        for n in doors
+    )
+    versions.bump(town.pk, "addresses")
+    result = gc.geocode(jurisdiction_id=town.pk, text="学源街58号")
+    assert result.matched.code in {"X057", "X059"}, result.matched
+    assert "无此门牌" in result.matched.address
+    near = gc.geocode(jurisdiction_id=town.pk, text="学源街14号")
+    assert near.matched.code == "X014"
+
+
 @pytest.mark.parametrize(
     "text", ["文泽路与学林街交叉口", "文泽路和学林街路口", "文泽路学林街口", "学林街/文泽路"]
 )

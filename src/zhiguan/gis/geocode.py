@@ -42,6 +42,8 @@ jieba.setLogLevel(logging.WARNING)
 REGISTRIES = ("addresses", "pois", "roads")
 MAX_CACHED = 4  # jurisdictions kept in memory
 MIN_SCORE = 0.55  # below this a name is a candidate, not a match
+# A missing door number: the other side of the road wins when the same side is this many numbers farther.
+SIDE_SLACK = 10
 MAX_TEXT = 200
 
 # Precision of each address level.
@@ -399,11 +401,17 @@ class GeocodeIndex:
         k = int(np.searchsorted(road.numbers, number))
         if k < len(road.numbers) and road.numbers[k] == number:
             return self._address(int(road.number_addr[k]), score)
-        # The nearest number on the same road, same side (parity) first.
+        # The nearest number on the same road, same side (parity) first — unless that side ends
+        # long before the number and the other side has a door right there (683 for a missing 682).
+        gaps = np.abs(road.numbers - number)
         same = road.numbers % 2 == number % 2
-        pool = np.nonzero(same)[0] if same.any() else np.arange(len(road.numbers))
-        j = pool[np.argmin(np.abs(road.numbers[pool] - number))]
-        gap = abs(int(road.numbers[j]) - number)
+        j = int(np.argmin(gaps))
+        if same.any():
+            side = np.nonzero(same)[0]
+            k_same = int(side[np.argmin(gaps[side])])
+            if gaps[k_same] <= gaps[j] + SIDE_SLACK:
+                j = k_same
+        gap = int(gaps[j])
         m = self._address(int(road.number_addr[j]), score * max(0.5, 0.85 - 0.01 * gap))
         m.address = _("%(road)s%(number)s号 (no such number; nearest: %(address)s)") % {
             "road": road.name,
