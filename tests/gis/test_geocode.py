@@ -160,6 +160,34 @@ def test_a_number_that_does_not_exist_gives_the_nearest_on_that_road_with_a_lowe
     assert 0.55 <= result.score < 0.9
 
 
+def test_a_road_whose_name_has_a_number_keeps_it(town):
+    # 下沙's roads are numbered: 1号大街 … 29号大街. "11号大街517号" is door 517 of 11号大街.
+    avenue = _road(town, "R11", "11号大街", [(120.33, 30.27), (120.33, 30.33)])
+    _road(town, "R12", "1号大街", [(120.31, 30.31), (120.39, 30.31)])
+    StandardAddress.objects.bulk_create(
+        StandardAddress(
+            jurisdiction=town,
+            code=f"N{n:03d}",
+            level="door",
+            road=avenue,
+            road_name="11号大街",
+            house_number=f"{n}号",
+            address=f"钱塘区东街道11号大街{n}号",
+            lng=120.3302,
+            lat=30.27 + n * 0.0001,
+        )
+        for n in range(501, 531, 2)
+    )
+    for registry in ("addresses", "roads"):
+        versions.bump(town.pk, registry)
+    for text in ("11号大街517号", "钱塘区11号大街517号", "十一号大街517号"):
+        assert best(town, text).code == "N517", text
+    assert best(town, "11号大街").code == "R11"
+    crossing = gc.geocode(jurisdiction_id=town.pk, text="1号大街与11号大街交叉口").matched
+    assert crossing.kind == "intersection", crossing
+    assert abs(crossing.lng - 120.33) < 1e-6 and abs(crossing.lat - 30.31) < 1e-6
+
+
 def test_a_missing_number_past_the_end_of_its_side_takes_the_door_across_the_road(town):
     # 学源街: odd doors 1–61, even doors only 2–20 (the even side is a park beyond 20).
     road = Road.objects.get(jurisdiction=town, code="R3")

@@ -31,6 +31,7 @@ from typing import Any
 import jieba
 import numpy as np
 import shapely
+import shapely.ops
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -282,6 +283,12 @@ class GeocodeIndex:
             for g in _grams(nm.text):
                 self.postings[g].append(k)
         self.tokenizer = _names_tokenizer(self.exact)
+        # Names with digits in them (下沙's 1号大街 … 29号大街, 6号线): kept whole when the text's
+        # numbers are taken out, or "11号大街517号" would read as door 11 of 大街.
+        digit_names = sorted({normalize(n) for n in self.exact if re.search(r"\d", n)}, key=len, reverse=True)
+        self.digit_names = (
+            re.compile("|".join(re.escape(n) for n in digit_names if n)) if digit_names else None
+        )
         self.area_words = sorted({w for w in area_names if len(w) >= 2}, key=len, reverse=True)
         # Reverse geocoding: door and building addresses sorted by longitude.
         usable = np.array([lv in ("door", "building") for lv in self.levels], dtype=bool) & ~np.isnan(
@@ -313,6 +320,15 @@ class GeocodeIndex:
             t = t[:-1]
         t = FILLERS.sub("", t)
         parsed = Parsed(chunks=[], relative=relative, crossing=crossing, connector=bool(CONNECTOR.search(t)))
+        masks: dict[str, str] = {}
+        if self.digit_names is not None:
+
+            def _mask(m: re.Match[str]) -> str:
+                key = chr(0xE000 + len(masks))  # a private-use character: never in real text
+                masks[key] = m.group()
+                return key
+
+            t = self.digit_names.sub(_mask, t)
         names: list[str] = []
         last = 0
         for m in NUMBER_TOKEN.finditer(t):
@@ -330,6 +346,8 @@ class GeocodeIndex:
             elif parsed.bare_number is None:
                 parsed.bare_number = value
         names.append(t[last:])
+        for key, name in masks.items():
+            names = [part.replace(key, name) for part in names]
         for part in names:
             for piece in CONNECTOR.split(part):
                 parsed.chunks.extend(c for c in self._split_roads(piece) if c)
