@@ -32,6 +32,7 @@ _TECHNICAL = re.compile(
     r"|\b\d{4}-\d\d-\d\dT[\d:.+\-Z]*"
     r"|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b"  # a time zone: Asia/Shanghai
     r"|\S*\*{3,}\S*"  # a masked value: a phone, a password digest
+    r"|\bOpen311\b|\bGeoReport\b"  # the standard's name
     r"|\bYYYY-MM-DD\b|\bHH:MM(?::SS)?\b"
     # A code or key name quoted in a sentence: '…', “…”, "…"; a hexadecimal id (H3 cells, digests).
     r"|'[A-Za-z0-9_.\-]+'|“[A-Za-z0-9_.\-]+”|\"[A-Za-z0-9_.\-]+\"|\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b"

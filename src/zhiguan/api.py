@@ -195,6 +195,7 @@ def mount_routers() -> None:
     from zhiguan.gis.api import router as gis_router
     from zhiguan.intake.api import router as intake_router
     from zhiguan.intake.api import staff_router as intake_staff_router
+    from zhiguan.intake.systems.api import router as systems_router
     from zhiguan.org.api import auth_router
     from zhiguan.org.api import router as org_router
     from zhiguan.registries.api import router as registries_router
@@ -215,6 +216,10 @@ def mount_routers() -> None:
     api.add_router("/registries", registries_router)
     api.add_router("/components", components_router)
     api.add_router("/video", video_router)
+    api.add_router("/systems", systems_router)
+    api.add_router("/channels", "zhiguan.intake.channels.api.router")
+    api.add_router("/knowledge", "zhiguan.intake.knowledge.api.router")
+    api.add_router("/wechat", "zhiguan.intake.wechat.api.router")
     # Supervision keeps its URLs under /cases/supervision/; mounted before the cases router, whose
     # `/{number}` routes would otherwise take "supervision" for a case number.
     api.add_router("/cases/supervision", supervision_router)
@@ -222,6 +227,7 @@ def mount_routers() -> None:
     # first, so that `/cases/public/...` is never read as a case number by the cases router.
     api.add_router("/cases/public", intake_router)
     api.add_router("/cases", intake_staff_router)
+    api.add_router("/cases", "zhiguan.intake.wechat.api.notices_router")  # /{number}/citizen-notices
     api.add_router("/cases", cases_router)
 
 

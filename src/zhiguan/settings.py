@@ -100,6 +100,11 @@ INSTALLED_APPS = [
     "zhiguan.cases",
     "zhiguan.supervision",
     "zhiguan.intake",
+    "zhiguan.intake.wechat",
+    "zhiguan.intake.open311",
+    "zhiguan.intake.knowledge",
+    "zhiguan.intake.systems",
+    "zhiguan.intake.channels",
     "zhiguan.demo",
 ]
 
@@ -218,6 +223,23 @@ ZHIGUAN_PUBLIC_MAP_RATE = os.environ.get("ZHIGUAN_PUBLIC_MAP_RATE", "300/m")
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded pictures: at most this many pixels (checked from the header before decoding).
 ZHIGUAN_UPLOAD_MAX_PIXELS = int(os.environ.get("ZHIGUAN_UPLOAD_MAX_PIXELS", str(40_000_000)))
+# Attachments on S3-compatible storage (MinIO, OSS, COS...) when a bucket is named; else MEDIA_ROOT.
+if os.environ.get("ZHIGUAN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ZHIGUAN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ZHIGUAN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ZHIGUAN_S3_REGION") or None,
+            "access_key": os.environ.get("ZHIGUAN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ZHIGUAN_S3_SECRET_KEY") or None,
+            "location": os.environ.get("ZHIGUAN_S3_PREFIX", "zhiguan"),
+            # Private objects served through the platform's own permission checks, never by URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 REDIS_URL = os.environ.get("ZHIGUAN_REDIS_URL", "")
 if REDIS_URL:
@@ -262,7 +284,13 @@ ZHIGUAN_CASE_ESCALATE_AFTER_HOURS = float(os.environ.get("ZHIGUAN_CASE_ESCALATE_
 # Citizens following or rating a case by number + last four phone digits: requests per minute per
 # address, and wrong tries per case number per hour before that number is refused for the hour.
 ZHIGUAN_CITIZEN_RATE = os.environ.get("ZHIGUAN_CITIZEN_RATE", "20/m")
+ZHIGUAN_SYSTEMS_RATE = os.environ.get("ZHIGUAN_SYSTEMS_RATE", "1200/m")  # per integrated system's address
 ZHIGUAN_CITIZEN_MAX_FAILURES = int(os.environ.get("ZHIGUAN_CITIZEN_MAX_FAILURES", "10"))
+# Open311 GeoReport v2 (decision 075): requests per client address on every endpoint, and writes per
+# API key; true: POST requests answers a token to poll (tokens/{token}) instead of the number.
+ZHIGUAN_OPEN311_RATE = os.environ.get("ZHIGUAN_OPEN311_RATE", "120/m")
+ZHIGUAN_OPEN311_KEY_RATE = os.environ.get("ZHIGUAN_OPEN311_KEY_RATE", "600/m")
+ZHIGUAN_OPEN311_ANSWER_TOKENS = _env_bool("ZHIGUAN_OPEN311_ANSWER_TOKENS", False)
 # How long the signed rating link sent at closure stays valid (days).
 ZHIGUAN_CITIZEN_LINK_DAYS = int(os.environ.get("ZHIGUAN_CITIZEN_LINK_DAYS", "30"))
 # The portal's public address, for the links in text messages ("https://12345.example.gov.cn").
@@ -279,6 +307,11 @@ ZHIGUAN_PUBLIC_HIDDEN_CATEGORIES = tuple(
 ZHIGUAN_SMS_BACKEND = os.environ.get("ZHIGUAN_SMS_BACKEND", "outbox")
 ZHIGUAN_SMS_URL = os.environ.get("ZHIGUAN_SMS_URL", "")
 ZHIGUAN_SMS_TOKEN = os.environ.get("ZHIGUAN_SMS_TOKEN", "")
+# WeChat Official Account (zhiguan.intake.wechat): a callback's timestamp at most this far from now,
+# a draft conversation forgotten after this many quiet minutes, seconds to fetch a photo.
+ZHIGUAN_WECHAT_MAX_SKEW_SECONDS = int(os.environ.get("ZHIGUAN_WECHAT_MAX_SKEW_SECONDS", "300"))
+ZHIGUAN_WECHAT_CONVERSATION_MINUTES = int(os.environ.get("ZHIGUAN_WECHAT_CONVERSATION_MINUTES", "30"))
+ZHIGUAN_WECHAT_MEDIA_TIMEOUT = float(os.environ.get("ZHIGUAN_WECHAT_MEDIA_TIMEOUT", "3"))
 
 SESSION_COOKIE_HTTPONLY = True
 # The console reads the CSRF cookie to send it back as X-CSRFToken, so that one stays readable.
@@ -299,3 +332,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHIGUAN_LOG_LEVEL", "WARNING")},
 }
+
+# Open311 paths accept the extra slash FixMyStreet puts after its base URL ("^/*services"), on purpose.
+SILENCED_SYSTEM_CHECKS = ["urls.W002"]

@@ -60,7 +60,7 @@ def test_a_retried_or_refused_submission_sends_no_second_text(world):
     first = _submit(world, headers={"Idempotency-Key": "k-1"})
     again = _submit(world, headers={"Idempotency-Key": "k-1"})
     assert (first.status_code, again.status_code) == (201, 200)
-    bad = _submit(world, photo=SimpleUploadedFile("x.png", b"not a picture", content_type="image/png"))
+    bad = _submit(world, description="")  # refused: nothing registered, nothing sent
     assert bad.status_code == 422
     assert OutboxMessage.objects.count() == 1
 

@@ -34,9 +34,13 @@ export const MENU: MenuItem[] = [
   { key: 'people', path: '/console/people', icon: 'User', group: 'data', anyPermission: ['person.view'] },
   { key: 'calendar', path: '/console/calendar', icon: 'Calendar', group: 'data', anyPermission: ['calendar.view'] },
   { key: 'categories', path: '/console/categories', icon: 'CollectionTag', group: 'data', anyPermission: ['taxonomy.view'] },
+  // 知识库: every desk reads it (consultations are answered from it); taxonomy.manage edits it.
+  { key: 'knowledge', path: '/console/knowledge', icon: 'Reading', group: 'data', anyRole: ['intake_operator', 'dispatcher', 'supervisor', 'admin'], anyPermission: ['taxonomy.manage'] },
   // Reading the rules and trying them is desk work too; only routing.manage edits them.
   { key: 'routing', path: '/console/routing', icon: 'Guide', group: 'admin', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'], anyPermission: ['routing.manage'] },
   // Only for those who maintain something there: a leader's audit.view alone opens nothing in it.
+  // 对接系统: the six integrated systems, their mappings, the callback outbox and dead letters.
+  { key: 'systems', path: '/console/systems', icon: 'Connection', group: 'admin', anyPermission: ['client.manage'] },
   { key: 'admin', path: '/console/admin', icon: 'Setting', group: 'admin', anyRole: ['admin'], anyPermission: ['department.manage', 'person.manage', 'client.manage', 'taxonomy.manage'] },
 ]
 

@@ -18,6 +18,8 @@ const screens: Record<string, () => Promise<unknown>> = {
   admin: () => import('./views/AdminView.vue'),
   routing: () => import('./views/RoutingView.vue'),
   registries: () => import('./views/DataCentreView.vue'),
+  knowledge: () => import('./views/KnowledgeView.vue'),
+  systems: () => import('./views/SystemsView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [

@@ -17,7 +17,7 @@ describe('menu from permissions and roles', () => {
 
   it('shows an intake operator the intake console and the reference data they may see', () => {
     const operator = person(['intake_operator'], { 'person.view': 'jurisdiction' })
-    expect(keys(operator)).toEqual(['intake', 'map', 'departments', 'people', 'calendar', 'categories'])
+    expect(keys(operator)).toEqual(['intake', 'map', 'departments', 'people', 'calendar', 'categories', 'knowledge'])
     expect(homeFor(operator)).toBe('/console/intake')
   })
 
@@ -39,8 +39,8 @@ describe('menu from permissions and roles', () => {
 
   it('lets a permission alone open a screen (a custom role without a built-in role code)', () => {
     const custom = { roles: ['integrator'], permissions: { 'client.manage': 'jurisdiction' } }
-    expect(keys(custom)).toEqual(['admin'])
-    expect(homeFor(custom)).toBe('/console/admin')
+    expect(keys(custom)).toEqual(['systems', 'admin'])
+    expect(homeFor(custom)).toBe('/console/systems')
   })
 
   it('shows a leader the rules to read and try, but no administration page they could not use', () => {

@@ -30,7 +30,7 @@ describe('a rule in words', () => {
 
   it('names a grid as a grid, the day and office conditions, and lists in Chinese', () => {
     const r = rule({ area_id: 9, day_kind: 'non_working', office_time: 'out', channels: ['hotline', 'wechat'], urgencies: ['urgent'] })
-    expect(ruleSummary(r, names, t)).toBe('网格: 金沙1号网格 · 非工作日（周末、节假日） · 办公时间外 · 渠道: 12345 热线、微信 · 紧急程度: 紧急 → 下沙街道综合行政执法中队')
+    expect(ruleSummary(r, names, t)).toBe('网格: 金沙1号网格 · 非工作日（周末、节假日） · 办公时间外 · 渠道: 12345热线、微信公众号 · 紧急程度: 紧急 → 下沙街道综合行政执法中队')
   })
 
   it('says so when a rule sets no condition at all', () => {

@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 # kwargs: case_id, event_id, action (the event's action: listeners skip the moves they ignore).
 case_changed = Signal()
 
+# kwargs: case, event. Sent by `services._append_event` INSIDE the transaction that writes the
+# timeline event, for listeners that must write in that same transaction (the integrated systems'
+# callback outbox); a listener that raises rolls the change back. Keep listeners small.
+case_event_recorded = Signal()
+
 
 def notify_case_changed(*, case_id: int, event_id: int, action: str) -> None:
     """Call every listener of `case_changed`; a listener that raises is logged and skipped."""

@@ -25,8 +25,16 @@ from django.utils.translation import gettext as _
 from zhiguan.audit import services as audit
 from zhiguan.cases import components as case_components
 from zhiguan.cases import deadlines, effects, registration, tasks, workflow
-from zhiguan.cases.attachments import IMAGE_TYPES, discard_on_error, set_published, upload_attachment
+from zhiguan.cases.attachments import (
+    IMAGE_TYPES,
+    check_upload,
+    discard_on_error,
+    public_file,
+    set_published,
+    upload_attachment,
+)
 from zhiguan.cases.errors import InvalidTransition
+from zhiguan.cases.events import case_event_recorded
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
 from zhiguan.cases.reporters import reveal_reporters
 from zhiguan.cases.status import OPEN_STATUSES, Role, Status
@@ -42,8 +50,10 @@ __all__ = [
     "allowed_actions",
     "annotate",
     "annotate_many",
+    "check_upload",
     "discard_on_error",
     "perform",
+    "public_file",
     "register",
     "reveal_reporters",
     "set_component",
@@ -574,6 +584,8 @@ def _append_event(
         seq = (case.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     event = _event_row(actor, case, seq, action, from_status, role, note, payload)
     event.save()
+    # In the transaction: listeners that must commit or roll back with the event (docs/architecture.md).
+    case_event_recorded.send(sender="cases", case=case, event=event)
     if attachment_ids:
         _bind_attachments(actor=actor, case=case, event=event, attachment_ids=attachment_ids)
     return event

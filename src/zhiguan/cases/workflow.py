@@ -41,6 +41,13 @@ ANNOTATIONS: dict[str, str] = {
     "component_change": "component_changed",
     # A dispatcher saw the problem on a camera and dispatched at once (`cases.video.video_confirm`).
     "video_confirm": "video_confirmed",
+    # Intake channels (docs/decisions/079): the call a case was registered from; a sensor alarm cleared.
+    "call_link": "call_linked",
+    "alarm_clear": "alarm_cleared",
+    # A consultation answered at intake with a knowledge article (docs/decisions/078).
+    "knowledge_answer": "answered_with_article",
+    # A citizen's update to a request, posted by an Open311 client (docs/decisions/075).
+    "citizen_update": "citizen_update_added",
 }
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).

@@ -133,7 +133,8 @@ def public_me_too(request: ActorRequest, report_id: int, payload: MeTooIn) -> di
 )
 def public_photo(request: ActorRequest, token: str) -> FileResponse:
     attachment = portal.published_photo(token=token)
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    # The re-encoded copy: the camera's EXIF (position, device) stays with the staff's original.
+    return FileResponse(services.public_file(attachment), content_type=attachment.content_type)
 
 
 @router.get(
@@ -181,13 +182,15 @@ def public_areas(
 def submit(
     request: ActorRequest, payload: Form[PublicSubmitIn], photo: UploadedFile | None = OPTIONAL_PHOTO
 ) -> Status:
-    case, created = portal.submit(
+    case, created, photo_error = portal.submit(
         **payload.dict(exclude={"jurisdiction"}),
         jurisdiction_code=payload.jurisdiction,
         photo=photo,
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
-    return Status(201 if created else 200, {"number": case.number, "status": case.status, "created": created})
+    refused = {"code": photo_error.code, "message": str(photo_error.message)} if photo_error else None
+    body = {"number": case.number, "status": case.status, "created": created, "photo_refused": refused}
+    return Status(201 if created else 200, body)
 
 
 @staff_router.post(

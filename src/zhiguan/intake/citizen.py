@@ -30,7 +30,8 @@ from zhiguan.cases.status import Status
 from zhiguan.errors import Conflict, InvalidInput, NotFound, RateLimited
 from zhiguan.intake.portal import photo_token
 from zhiguan.intake.publicstatus import PUBLIC_STEP, public_status, public_steps
-from zhiguan.notifications.services import mobile_number, send_sms
+from zhiguan.notifications.citizen import notify_case
+from zhiguan.notifications.services import mobile_number
 from zhiguan.org.permissions import Actor, get_or_404
 
 # Unchanged since the module lived in `cases`: links already sent must still verify.
@@ -235,13 +236,22 @@ def text_rating_link(sender: Any, case_id: int, token: str, **kwargs: Any) -> No
     case = Case.objects.select_related("jurisdiction").filter(pk=case_id).first()
     if case is None:
         return
-    phone = next((p for p in (mobile_number(r.phone) for r in case.reporters.all()) if p), None)
-    if phone is None:
-        return
+    phone = next((p for p in (mobile_number(r.phone) for r in case.reporters.all()) if p), "")
     with translation.override(settings.LANGUAGE_CODE):
         text = _("[%(district)s] Your report %(number)s has been dealt with. Please rate it: %(link)s") % {
             "district": case.jurisdiction.name,
             "number": case.number,
             "link": rating_link(token),
         }
-    send_sms(jurisdiction=case.jurisdiction, phone=phone, text=text, purpose="case_closed")
+    # The one door for citizen notices (docs/decisions/077): by the citizen's channel (SMS, WeChat),
+    # once per case even when the listener runs twice.
+    notify_case(
+        jurisdiction=case.jurisdiction,
+        case_id=case.pk,
+        case_number=case.number,
+        key="rating",
+        purpose="case_closed",
+        text=text,
+        phone=phone,
+        data={"status": "done", "link": rating_link(token)},
+    )

@@ -8,7 +8,7 @@ coming from that channel. A submission is registered, not dispatched: an intake 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from zhiguan.cases import registration, services
 from zhiguan.cases.models import Case, CaseAttachment, Channel, RequestType
 from zhiguan.errors import InvalidInput, NotFound
-from zhiguan.notifications.services import mobile_number, send_sms
+from zhiguan.notifications.citizen import notify_case
+from zhiguan.notifications.services import mobile_number
 from zhiguan.org.models import ApiClient, ClientKind
 from zhiguan.org.permissions import Actor
 from zhiguan.taxonomy.models import Category
@@ -68,7 +69,17 @@ def _text_registered(case: Case, phone: str) -> None:
         "number": case.number,
         "link": follow_link(case.number),
     }
-    send_sms(jurisdiction=case.jurisdiction, phone=number, text=text, purpose="case_registered")
+    # The one door for citizen notices (docs/decisions/077): a receipt once per case, by SMS here.
+    notify_case(
+        jurisdiction=case.jurisdiction,
+        case_id=case.pk,
+        case_number=case.number,
+        key="received",
+        purpose="case_registered",
+        text=text,
+        phone=number,
+        data={"status": "accepted", "link": follow_link(case.number)},
+    )
 
 
 def public_categories(*, jurisdiction_code: str) -> list[dict[str, Any]]:
@@ -79,6 +90,13 @@ def public_categories(*, jurisdiction_code: str) -> list[dict[str, Any]]:
         {"id": c.pk, "parent_id": c.parent_id, "level": c.level, "name": c.name}
         for c in rows.order_by("level", "sort_order", "code")
     ]
+
+
+class Submission(NamedTuple):
+    case: Case
+    created: bool
+    # Why the photo was left out (the request itself was accepted), or None.
+    photo_error: InvalidInput | None = None
 
 
 def submit(
@@ -96,11 +114,13 @@ def submit(
     address: str = "",
     photo: UploadedFile | None = None,
     idempotency_key: str | None = None,
-) -> tuple[Case, bool]:
-    """Register a citizen's own request; returns (case, created). Same guarantees as intake:
-    bad input (unknown category, point outside the district, bad phone, a file that is not a photo)
-    changes nothing; the same Idempotency-Key returns the first case. A new case's reporter gets
-    an SMS with its number and follow link (notifications outbox)."""
+) -> Submission:
+    """Register a citizen's own request; returns (case, created, photo_error). Same guarantees as
+    intake: bad input (unknown category, point outside the district, bad phone) changes nothing;
+    the same Idempotency-Key returns the first case. A photo refused by the upload check (not a
+    picture, too large, too many pixels) is left out and the request accepted without it, with
+    the reason in `photo_error`: a citizen's report of a broken lamp matters more than the photo.
+    A new case's reporter gets an SMS with its number and follow link (notifications outbox)."""
     jurisdiction = jurisdiction_by_code(jurisdiction_code)
     if channel not in PUBLIC_CHANNELS:
         raise InvalidInput(_("Unknown channel."), field="channel", allowed=[str(c) for c in PUBLIC_CHANNELS])
@@ -117,6 +137,12 @@ def submit(
     if not name.strip():
         with translation.override(settings.LANGUAGE_CODE):  # data, in the platform's language
             name = _("Anonymous")
+    photo_error = None
+    if photo is not None:
+        try:
+            services.check_upload(photo, allowed=services.IMAGE_TYPES, field="photo")
+        except InvalidInput as exc:
+            photo_error, photo = exc, None
     # A submission refused after its photo was stored leaves neither a row nor a file behind.
     with services.discard_on_error(), transaction.atomic():
         attachment_ids = []
@@ -143,7 +169,7 @@ def submit(
         # In the same transaction: a submission that fails sends no text; a retry sends no second.
         if created:
             _text_registered(case, phone)
-        return case, created
+        return Submission(case, created, photo_error)
 
 
 def public_areas(*, jurisdiction_code: str, level: str = "street", crs: str = "wgs84") -> Any:

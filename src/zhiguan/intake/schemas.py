@@ -81,10 +81,17 @@ class PublicSubmitIn(ParamsSchema):
     address: str = Field("", max_length=255)
 
 
+class PhotoRefusedOut(Schema):
+    code: str
+    message: str
+
+
 class PublicSubmitOut(Schema):
     number: str
     status: str
     created: bool
+    # The request was accepted without its photo, and why (None when the photo was kept or absent).
+    photo_refused: PhotoRefusedOut | None = None
 
 
 class DistrictOut(Schema):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zhiguan.notifications.models import OutboxMessage
+from zhiguan.notifications.models import CitizenNotice, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -11,6 +11,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ("status", "purpose", "jurisdiction")
     search_fields = ("phone", "text")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CitizenNotice)
+class CitizenNoticeAdmin(admin.ModelAdmin):
+    """Notices to citizens, read-only: which case, which channel, in which state."""
+
+    list_display = ("created_at", "jurisdiction", "case_number", "purpose", "channel", "status", "attempts")
+    list_filter = ("status", "purpose", "channel", "jurisdiction")
+    search_fields = ("case_number", "key")
+    readonly_fields = [f.name for f in CitizenNotice._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -53,3 +53,52 @@ def deliver_sms(self: Any, message_id: int) -> None:
         OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:255])
         raise
     OutboxMessage.objects.filter(pk=message.pk).update(status=status, sent_at=timezone.now(), last_error="")
+
+
+def finish_notice(notice_id: int, status: str, *, error: BaseException | None = None) -> None:
+    """A citizen notice ends in `status` (sent, kept or failed with the reason)."""
+    from zhiguan.notifications.models import CitizenNotice, NoticeStatus
+
+    changes: dict[str, Any] = {"status": status, "last_error": str(error)[:255] if error else ""}
+    if status in (NoticeStatus.SENT, NoticeStatus.KEPT):
+        changes["sent_at"] = timezone.now()
+    CitizenNotice.objects.filter(pk=notice_id).update(attempts=F("attempts") + 1, **changes)
+
+
+@app.task(
+    name="notifications.deliver_notice",
+    bind=True,
+    autoretry_for=(GatewayError,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def deliver_notice(self: Any, notice_id: int) -> None:
+    """Hand one queued citizen notice to its adapter (WeChat template messages); a notice already
+    delivered is left alone. Retried with back-off like an SMS; then, or at once when refused, it
+    ends `failed` with the reason."""
+    from zhiguan.notifications.citizen import adapter
+    from zhiguan.notifications.models import CitizenNotice, NoticeStatus
+
+    notice = (
+        CitizenNotice.objects.select_related("jurisdiction")
+        .filter(pk=notice_id, status=NoticeStatus.QUEUED)
+        .first()
+    )
+    if notice is None:
+        return
+    try:
+        status = adapter(notice.channel).deliver(notice)
+    except RefusedByGateway as exc:
+        finish_notice(notice.pk, NoticeStatus.FAILED, error=exc)
+        return
+    except GatewayError as exc:
+        if self.request.retries >= MAX_RETRIES:
+            finish_notice(notice.pk, NoticeStatus.FAILED, error=exc)
+            return
+        CitizenNotice.objects.filter(pk=notice.pk).update(
+            attempts=F("attempts") + 1, last_error=str(exc)[:255]
+        )
+        raise
+    finish_notice(notice.pk, status)

@@ -1,5 +1,9 @@
 import type zhCN from './zh-CN'
+import systems from './systems.en'
 import cameras from './cameras.en'
+import knowledge from './knowledge.en'
+import intakeChannels from './intakeChannels.en'
+import wechat from './wechat.en'
 import registry from './registry.en'
 
 // Same keys as the Chinese catalogue (the type says so; vue-tsc fails on a missing key).
@@ -10,6 +14,14 @@ const en: typeof zhCN = {
   registry,
   // H7: the cameras that see a case, in their own file
   cameras,
+  // H4: the knowledge base, in its own file
+  knowledge,
+  // H5: intake channels (labels, origins, caller panel), in their own file
+  intakeChannels,
+  // H3 (issue 11): WeChat account settings and citizen notices, in their own file
+  wechat,
+  // H2 (issue 11): the integrated systems screen, in its own file
+  systems,
   layout: { openMenu: 'Open menu', language: 'Language', logOut: 'Log out' },
   menuGroups: { work: 'Work', data: 'Reference data', admin: 'System' },
   menu: {
@@ -29,6 +41,8 @@ const en: typeof zhCN = {
     admin: 'Administration',
     routing: 'Routing rules',
     registries: 'Data centre',
+    systems: 'Integrated systems',
+    knowledge: 'Knowledge base',
   },
   roles: {
     admin: 'Administrator',
@@ -388,16 +402,7 @@ const en: typeof zhCN = {
     merged: 'Merged',
   },
   requestTypes: { complaint: 'Complaint', help: 'Help', consultation: 'Consultation', report: 'Report', suggestion: 'Suggestion', praise: 'Praise' },
-  channels: {
-    hotline: '12345 hotline',
-    web: 'Web',
-    app: 'Mobile app',
-    wechat: 'WeChat',
-    inspector: 'Field inspector',
-    video: 'Video event',
-    sensor: 'Sensor alarm',
-    system: 'Integrated system',
-  },
+  channels: intakeChannels.labels,
   urgency: { normal: 'Normal', urgent: 'Urgent' },
   warning: { green: 'On time', yellow: 'Deadline near', red: 'Overdue' },
   stages: { accept: 'Acceptance', handle: 'Handling', callback: 'Callback' },
@@ -441,6 +446,7 @@ const en: typeof zhCN = {
     auto_assign_inspector: 'Assigned by grid for verification',
     component_change: 'City component changed',
     video_confirm: 'Confirmed on camera',
+    ...intakeChannels.actions,
   },
   fields: {
     note: 'Note',

@@ -1,5 +1,9 @@
 import registry from './registry.zh-CN'
+import systems from './systems.zh-CN'
 import cameras from './cameras.zh-CN'
+import knowledge from './knowledge.zh-CN'
+import intakeChannels from './intakeChannels.zh-CN'
+import wechat from './wechat.zh-CN'
 
 export default {
   app: { short: '智管', name: '城市运行管理平台' },
@@ -8,6 +12,14 @@ export default {
   registry,
   // H7: the cameras that see a case, in their own file
   cameras,
+  // H4: the knowledge base, in its own file
+  knowledge,
+  // H5: intake channels (labels, origins, caller panel), in their own file
+  intakeChannels,
+  // H3 (issue 11): WeChat account settings and citizen notices, in their own file
+  wechat,
+  // H2 (issue 11): the integrated systems screen, in its own file
+  systems,
   layout: { openMenu: '打开菜单', language: '语言', logOut: '退出登录' },
   menuGroups: { work: '工作', data: '基础数据', admin: '系统' },
   menu: {
@@ -27,6 +39,8 @@ export default {
     admin: '系统管理',
     routing: '分派规则',
     registries: '数据中心',
+    systems: '对接系统',
+    knowledge: '知识库',
   },
   roles: {
     admin: '系统管理员',
@@ -376,16 +390,7 @@ export default {
     merged: '已合并',
   },
   requestTypes: { complaint: '投诉', help: '求助', consultation: '咨询', report: '举报', suggestion: '建议', praise: '表扬' },
-  channels: {
-    hotline: '12345 热线',
-    web: '网站',
-    app: '手机 App',
-    wechat: '微信',
-    inspector: '监督员上报',
-    video: '视频事件',
-    sensor: '感知告警',
-    system: '对接系统',
-  },
+  channels: intakeChannels.labels,
   urgency: { normal: '一般', urgent: '紧急' },
   warning: { green: '正常', yellow: '黄灯预警', red: '红灯超期' },
   stages: { accept: '签收', handle: '办理', callback: '回访' },
@@ -429,6 +434,7 @@ export default {
     auto_assign_inspector: '按网格指派核查',
     component_change: '更改关联部件',
     video_confirm: '视频确认',
+    ...intakeChannels.actions,
   },
   fields: {
     note: '说明',

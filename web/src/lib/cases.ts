@@ -46,7 +46,7 @@ export const OPEN_STATUSES = [
 export const WORKING_STATUSES = ['dispatched', 'in_progress', 'extension_requested', 'suspension_requested', 'suspended']
 
 export const REQUEST_TYPES = ['complaint', 'help', 'consultation', 'report', 'suggestion', 'praise'] as const
-export const CHANNELS = ['hotline', 'web', 'app', 'wechat', 'inspector', 'video', 'sensor', 'system'] as const
+export const CHANNELS = ['hotline', 'dept_hotline', 'web', 'app', 'wechat', 'inspector', 'grid', 'video', 'drone', 'sensor', 'system', 'open311'] as const
 export const URGENCIES = ['normal', 'urgent'] as const
 export const CALLBACK_RESULTS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const
 export const NOTICE_LEVELS = ['general', 'key', 'listed'] as const

@@ -30,13 +30,17 @@ class RequestType(models.TextChoices):
 
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("12345 hotline")
+    DEPT_HOTLINE = "dept_hotline", _("Department hotline")
     WEB = "web", _("Web portal")
     APP = "app", _("Mobile app")
     WECHAT = "wechat", _("WeChat")
     INSPECTOR = "inspector", _("Field inspector")
+    GRID = "grid", _("Grid worker")
     VIDEO = "video", _("Video event")
+    DRONE = "drone", _("Drone")
     SENSOR = "sensor", _("Sensor alarm")
     SYSTEM = "system", _("Integrated system")
+    OPEN311 = "open311", _("Open311")
 
 
 class Urgency(models.TextChoices):

@@ -48,3 +48,6 @@ def print_logins(write: Any) -> None:
     write(f"Demo log-ins (password {DEMO_PASSWORD}):")
     for username, roles, dept in rows:
         write(f"  {username:<16} {roles:<18} {dept}")
+    from zhiguan.intake.open311.services import print_demo_key  # the demo's Open311 key (decision 075)
+
+    print_demo_key(write)
