@@ -51,7 +51,7 @@ def test_multipart_media_is_stored_with_the_case_and_a_bad_file_is_left_out_with
     bad = SimpleUploadedFile("stall.png", b"not a picture at all", content_type="image/png")
     r = client().post(BASE + "requests.json", {**form(world, api_key), "media": bad})
     assert r.status_code == 201
-    assert "photo" in r.json()[0]["service_notice"]
+    assert "照片未被接收" in r.json()[0]["service_notice"]  # in the district's language
     assert Case.objects.get(number=r.json()[0]["service_request_id"]).attachments.count() == 0
 
 
