@@ -122,7 +122,7 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
         nvrs[street_id] = VideoDevice(
             jurisdiction_id=jid,
             code=codes.make(admin, "118", len(nvrs) + 1),
-            name=f"{name}视频监控NVR",
+            name=_nvr_name(name),
             ip=f"10.73.{len(nvrs) + 1}.1",
             port=5060,
             owner=police,
@@ -160,24 +160,25 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
         silent = rng.random() < 0.08
         down = silent or (device is not None and not device.online)
         offline += down
-        geometry, box = sector_wkb(lng, lat, direction, fov, range_m, dome)
         cameras.append(
-            Camera(
-                jurisdiction_id=jid,
+            _placed_camera(
+                jid=jid,
+                lng=lng,
+                lat=lat,
+                direction=direction,
+                fov=fov,
+                range_m=range_m,
+                dome=dome,
+                grid=gid,
+                community=community,
+                street=street,
                 code=codes.make(admin, "132" if serial % 4 else "131", serial),
                 name=f"{place}{'球机' if dome else '枪机'}{serial % 100:02d}"
                 if kind == "crossing"
                 else place,
                 device=device,
-                lng=lng,
-                lat=lat,
                 address=place,
                 height_m=6.0 if dome else 4.5,
-                direction=round(direction, 1),
-                fov=fov,
-                range_m=range_m,
-                kind=CameraKind.DOME if dome else CameraKind.BULLET,
-                ptz=dome,
                 owner=police if kind == "crossing" else centre,
                 stream_url=f"rtsp://10.73.{(street or 0) % 250}.{serial % 250 + 2}/h264/ch1/main",
                 last_heartbeat_at=(now - timedelta(hours=5))
@@ -185,15 +186,6 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
                 else now - timedelta(seconds=rng.randint(5, 50)),
                 online=not down,
                 simulated=not silent,  # the broken ones stay broken
-                grid_id=gid,
-                community_id=community,
-                street_id=street,
-                geometry=geometry,
-                min_lng=box[0],
-                min_lat=box[1],
-                max_lng=box[2],
-                max_lat=box[3],
-                **_h3(lat, lng),
             )
         )
     bulk.create_with_history(cameras, source=DEMO_SOURCE)
@@ -202,6 +194,49 @@ def build_demo_cameras(*, actor: Actor, seed: int = SEED, target: int = TARGET) 
     counts = {"cameras": len(cameras), "devices": len(devices), "offline": offline}
     audit.record(actor=actor, action="video.demo", after=counts, note=f"demo cameras: {counts}")
     return counts
+
+
+def _nvr_name(street_name: str) -> str:
+    """The demo recorder of a street (one NVR per street)."""
+    return f"{street_name}视频监控NVR"
+
+
+def _placed_camera(
+    *,
+    jid: int,
+    lng: float,
+    lat: float,
+    direction: float,
+    fov: float,
+    range_m: float,
+    dome: bool,
+    grid: int,
+    community: int | None,
+    street: int | None,
+    **fields: Any,
+) -> Camera:
+    """A demo camera at a point, its view sector, bounding box, H3 cells and areas filled in."""
+    geometry, box = sector_wkb(lng, lat, direction, fov, range_m, dome)
+    return Camera(
+        jurisdiction_id=jid,
+        lng=lng,
+        lat=lat,
+        direction=round(direction, 1),
+        fov=fov,
+        range_m=range_m,
+        kind=CameraKind.DOME if dome else CameraKind.BULLET,
+        ptz=dome,
+        grid_id=grid,
+        community_id=community,
+        street_id=street,
+        geometry=geometry,
+        min_lng=box[0],
+        min_lat=box[1],
+        max_lng=box[2],
+        max_lat=box[3],
+        **_h3(lat, lng),
+        **fields,
+    )
 
 
 def _h3(lat: float, lng: float) -> dict[str, str]:
@@ -242,12 +277,9 @@ def build_demo_watch_cameras(
     grid_ids = locate_many(jid, np.array([p[0] for p in placed]), np.array([p[1] for p in placed]))
     parents = dict(Area.objects.filter(jurisdiction_id=jid).values_list("id", "parent_id"))
     names = dict(Area.objects.filter(jurisdiction_id=jid).values_list("id", "name"))
-    devices = {d.code: d for d in VideoDevice.objects.filter(jurisdiction_id=jid)}
-    by_street = {}
-    for d in devices.values():
-        for sid, name in names.items():
-            if d.name.startswith(name) and d.name.endswith("NVR"):
-                by_street[sid] = d
+    recorders = {d.name: d for d in VideoDevice.objects.filter(jurisdiction_id=jid)}
+    streets = Area.objects.filter(jurisdiction_id=jid, level=AreaLevel.STREET).values_list("id", "name")
+    by_street = {sid: recorders[_nvr_name(name)] for sid, name in streets if _nvr_name(name) in recorders}
     serial = Camera.objects.filter(jurisdiction_id=jid).count()
     now = timezone.now()
     cameras: list[Camera] = []
@@ -258,37 +290,29 @@ def build_demo_watch_cameras(
         street = parents.get(community) if community else None
         device = by_street.get(street) if street else None
         serial += 1
-        geometry, box = sector_wkb(lng, lat, 0.0, 360.0, 80.0, True)
         place = f"{names.get(community, '')}城管监控点{serial % 100:02d}"
         cameras.append(
-            Camera(
-                jurisdiction_id=jid,
-                code=codes.make(admin, "132", serial),
-                name=place,
-                device=device,
+            _placed_camera(
+                jid=jid,
                 lng=lng,
                 lat=lat,
-                address=place,
-                height_m=6.0,
                 direction=0.0,
                 fov=360.0,
                 range_m=80.0,
-                kind=CameraKind.DOME,
-                ptz=True,
+                dome=True,
+                grid=gid,
+                community=community,
+                street=street,
+                code=codes.make(admin, "132", serial),
+                name=place,
+                device=device,
+                address=place,
+                height_m=6.0,
                 owner=owner,
                 stream_url=f"rtsp://10.74.{(street or 0) % 250}.{serial % 250 + 2}/h264/ch1/main",
                 last_heartbeat_at=now - timedelta(seconds=rng.randint(5, 50)),
                 online=device is None or device.online,
                 simulated=True,
-                grid_id=gid,
-                community_id=community,
-                street_id=street,
-                geometry=geometry,
-                min_lng=box[0],
-                min_lat=box[1],
-                max_lng=box[2],
-                max_lat=box[3],
-                **_h3(lat, lng),
             )
         )
     bulk.create_with_history(cameras, source=DEMO_SOURCE)
