@@ -136,11 +136,11 @@ def _history_rows(
     }
     converters = [_converter(f, connection) for f in fields]
     plan: list[tuple[str, Any]] = []  # ("id"|"fixed"|"copy", value)
-    for f in fields:
+    for f, conv in zip(fields, converters, strict=True):
         if f.attname == "history_id":
             plan.append(("id", None))
         elif f.attname in fixed:
-            plan.append(("fixed", converters[fields.index(f)](fixed[f.attname])))
+            plan.append(("fixed", conv(fixed[f.attname])))
         else:
             plan.append(("copy", f.attname))
 
