@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "zhiguan.intake.knowledge",
     "zhiguan.intake.systems",
     "zhiguan.intake.channels",
+    "zhiguan.intelligence.classification",
+    "zhiguan.intelligence.duplicates",
+    "zhiguan.intelligence.hotspots",
     "zhiguan.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Duplicate detection (docs/architecture.md, intelligence)."""

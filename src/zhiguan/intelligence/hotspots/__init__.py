@@ -1,0 +1,1 @@
+"""Hot spots and hot issues (docs/architecture.md, intelligence)."""
