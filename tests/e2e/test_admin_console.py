@@ -9,6 +9,7 @@ from http.cookiejar import CookieJar
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -73,9 +74,16 @@ def _pick_department(driver: Any, name: str) -> None:
 
 
 def _order(driver: Any) -> list[str]:
-    return [
-        li.get_attribute("data-key") for li in driver.find_elements(By.CSS_SELECTOR, f"{tid('rules')} > li")
-    ]
+    # The list re-renders after each change: a row read while it is replaced is read again.
+    for _ in range(5):
+        try:
+            return [
+                li.get_attribute("data-key")
+                for li in driver.find_elements(By.CSS_SELECTOR, f"{tid('rules')} > li")
+            ]
+        except StaleElementReferenceException:
+            continue
+    return []
 
 
 def test_admin_makes_a_rule_for_a_street_moves_it_first_dry_runs_it_and_retires_it(browser, server):
