@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "zhiguan.intelligence.classification",
     "zhiguan.intelligence.duplicates",
     "zhiguan.intelligence.hotspots",
+    "zhiguan.assessment",
     "zhiguan.demo",
 ]
 
