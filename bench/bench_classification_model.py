@@ -64,7 +64,7 @@ def main() -> None:
     print(f"BENCH classify_macro_f1_cv {clf.meta['cv_macro_f1']:.4f} ratio", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         clf.save(tmp)
-        # A fresh process, as `zhiguan classify predict` starts: imports and jieba's dictionary count.
+        # A fresh process, as `zhiguan classify predict` starts: imports count.
         code = (
             "import time; t=time.perf_counter();"
             "from zhiguan.intelligence.classification.model import TextClassifier;"
