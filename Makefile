@@ -57,7 +57,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	DATABASE_URL= $(BIN)/zhiguan makemigrations --check --dry-run -v0
 	$(BIN)/lint-imports --no-cache
-	DATABASE_URL= $(BIN)/mypy src/zhiguan/cases src/zhiguan/supervision src/zhiguan/intake src/zhiguan/intelligence \
+	DATABASE_URL= $(BIN)/mypy src/zhiguan/cases src/zhiguan/supervision src/zhiguan/intake src/zhiguan/intelligence src/zhiguan/assessment \
 		$(filter-out $(MYPY_WHOLE_APPS),$(wildcard src/zhiguan/*/services.py src/zhiguan/*/workflow.py)) \
 		src/zhiguan/org/permissions.py
 
