@@ -9,35 +9,23 @@ BENCH intake_vs_pg_insert_ratio. Message texts are the real TipDM ones when pres
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
 import re
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench import load
 from bench.casesdb import is_postgres, leaf_categories, random_points, setup_district, throwaway_database
 
 CLIENTS = 8
 WARMUP_S = 3.0
 RUN_S = 10.0
-WORKERS = int(os.environ.get("ZHIGUAN_BENCH_WORKERS", "4"))
-THREADS = int(os.environ.get("ZHIGUAN_BENCH_THREADS", "2"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+WORKERS, THREADS = load.WORKERS, load.THREADS
 
 
 def main() -> None:
@@ -45,18 +33,26 @@ def main() -> None:
         jurisdiction = setup_district()
         token = _token(jurisdiction)
         bodies = _bodies(jurisdiction)
-        port = _free_port()
-        server = _serve(port)
+        port = load.free_port()
+        server = load.serve(port)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+        def maker(tag: str) -> load.Request:
+            def make(k: int, i: int) -> tuple[str, str, bytes, dict[str, str], int]:
+                body = dict(bodies[(k * 7919 + i) % len(bodies)], external_ref=f"{tag}-{k}-{i}")
+                return "POST", "/api/v1/cases", json.dumps(body).encode(), headers, 201
+
+            return make
+
         try:
-            _wait(port)
-            _load(port, token, bodies, WARMUP_S, "warm")
-            count, elapsed, latencies = _load(port, token, bodies, RUN_S, "run")
+            load.wait(port)
+            load.run(port, maker("warm"), WARMUP_S, CLIENTS)
+            count, elapsed, latencies = load.run(port, maker("run"), RUN_S, CLIENTS)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
         rate = count / elapsed
-        latencies.sort()
-        p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+        p95 = load.p95_ms(latencies)
         print(
             f"# {count} cases in {elapsed:.1f} s, {CLIENTS} clients, {WORKERS} workers × {THREADS} threads",
             flush=True,
@@ -102,84 +98,6 @@ def _bodies(jurisdiction: object, n: int = 5000) -> list[dict]:
         }
         for lng, lat in points
     ]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    return subprocess.Popen(
-        [
-            gunicorn,
-            "zhiguan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "ZHIGUAN_ALLOWED_HOSTS": "127.0.0.1,localhost"},
-        start_new_session=True,
-    )
-
-
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/openapi.json")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start")
-
-
-def _load(
-    port: int, token: str, bodies: list[dict], seconds: float, tag: str
-) -> tuple[int, float, list[float]]:
-    """CLIENTS threads post cases for `seconds`: (cases created, elapsed, latencies in seconds)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    stop = time.perf_counter() + seconds
-    lock = threading.Lock()
-
-    def client(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        mine, i = [], 0
-        while time.perf_counter() < stop:
-            body = dict(bodies[(k * 7919 + i) % len(bodies)], external_ref=f"{tag}-{k}-{i}")
-            i += 1
-            started = time.perf_counter()
-            conn.request("POST", "/api/v1/cases", body=json.dumps(body), headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            if response.status != 201:
-                with lock:
-                    errors.append(f"{response.status} {payload[:200]!r}")
-                continue
-            mine.append(time.perf_counter() - started)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{len(errors)} failed requests, first: {errors[0]}")
-    return len(latencies), elapsed, latencies
 
 
 def _pgbench(url: str) -> float:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -185,9 +184,9 @@ def entry_sizes(static_root: Path, page: Path) -> dict[str, int]:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from bench.load import free_port
+
+    return free_port()
 
 
 def _chrome() -> Any:

@@ -9,15 +9,13 @@ single-row INSERTs) on the same scratch database and BENCH open311_post_pgbench_
 
 from __future__ import annotations
 
-import http.client
 import os
 import random
 import signal
-import threading
-import time
 from urllib.parse import urlencode
 
-from bench.bench_cases_intake import WORKERS, _free_port, _pgbench, _serve, _wait
+from bench import load
+from bench.bench_cases_intake import _pgbench
 from bench.casesdb import is_postgres, leaf_categories, random_points, setup_district, throwaway_database
 
 CLIENTS = 8
@@ -34,20 +32,25 @@ def main() -> None:
 
         key = demo_key(jurisdiction)  # type: ignore[arg-type]
         forms = _forms(jurisdiction, key)
-        port = _free_port()
-        server = _serve(port)
+        port = load.free_port()
+        server = load.serve(port)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        def make(k: int, i: int) -> tuple[str, str, bytes, dict[str, str], int]:
+            return "POST", "/open311/v2/requests.json", forms[(k * 7919 + i) % len(forms)], headers, 201
+
         try:
-            _wait(port)
-            _load(port, forms, WARMUP_S)
-            count, elapsed, latencies = _load(port, forms, RUN_S)
+            load.wait(port)
+            load.run(port, make, WARMUP_S, CLIENTS)
+            count, elapsed, latencies = load.run(port, make, RUN_S, CLIENTS)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
         rate = count / elapsed
-        latencies.sort()
-        p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+        p95 = load.p95_ms(latencies)
         print(
-            f"# {count} Open311 requests in {elapsed:.1f} s, {CLIENTS} clients, {WORKERS} workers", flush=True
+            f"# {count} Open311 requests in {elapsed:.1f} s, {CLIENTS} clients, {load.WORKERS} workers",
+            flush=True,
         )
         print(f"BENCH open311_post_per_s {rate:.0f} requests/s", flush=True)
         print(f"BENCH open311_post_p95_ms {p95:.1f} ms", flush=True)
@@ -81,41 +84,3 @@ def _forms(jurisdiction: object, key: str, n: int = 2000) -> list[bytes]:
         ).encode()
         for i, (lng, lat) in enumerate(points)
     ]
-
-
-def _load(port: int, forms: list[bytes], seconds: float) -> tuple[int, float, list[float]]:
-    latencies: list[float] = []
-    errors: list[str] = []
-    stop = time.perf_counter() + seconds
-    lock = threading.Lock()
-
-    def client(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        mine, i = [], 0
-        while time.perf_counter() < stop:
-            body = forms[(k * 7919 + i) % len(forms)]
-            i += 1
-            started = time.perf_counter()
-            conn.request("POST", "/open311/v2/requests.json", body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            if response.status != 201:
-                with lock:
-                    errors.append(f"{response.status} {payload[:200]!r}")
-                continue
-            mine.append(time.perf_counter() - started)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{len(errors)} failed requests, first: {errors[0]}")
-    return len(latencies), elapsed, latencies

@@ -6,8 +6,8 @@ A throwaway database with the demo district, a 110 system whose callback URL is 
 process (tests/systems/receiver.py) on a free local port, cases registered through the system's
 signed inbound path, and 10,000 callbacks in the outbox (a few hundred written by real status
 changes in the change's transaction, the rest inserted as those rows are). Four worker threads run
-the sweep's own code (`services.due` + `services.deliver`, leases and back-off included) until the
-outbox is empty. The receiver is down until every callback has failed once (the first half), then
+the sweep's own code (`services.deliver_due`: batches leased with SKIP LOCKED, posted 16 at a time
+over the pooled session, back-off included) until the outbox is empty. The receiver is down until every callback has failed once (the first half), then
 started. Prints the seconds to drain, the deliveries, and the keys the receiver applied twice (0).
 ZHIGUAN_BENCH_CALLBACKS changes the count.
 """
@@ -126,12 +126,8 @@ def _run(jurisdiction: object, n: int) -> None:
     def worker() -> None:
         try:
             while not stop.is_set():
-                ids = services.due(100)
-                if not ids:
+                if not services.deliver_due(services.BATCH):
                     time.sleep(0.05)
-                    continue
-                for callback_id in ids:
-                    services.deliver(callback_id)
         finally:
             connection.close()
 

@@ -31,12 +31,12 @@ from zhiguan.audit import services as audit
 from zhiguan.cases import services as cases
 from zhiguan.cases.models import Case, Channel, RequestType
 from zhiguan.errors import DomainError, Forbidden, InvalidInput, NotFound
+from zhiguan.intake.open311 import lookups
 from zhiguan.intake.open311.models import (
     Datatype,
     Open311Key,
     Open311Request,
     Open311Update,
-    ServiceAttribute,
 )
 from zhiguan.org.models import ApiClient, ClientKind
 from zhiguan.org.permissions import Actor
@@ -107,7 +107,13 @@ def demo_key(jurisdiction: Jurisdiction) -> str:
     prefix = f"d{digest[:7]}"
     plain = f"{KEY_PREFIX}_{prefix}_{digest[8:40]}"
     if not Open311Key.objects.filter(prefix=prefix).exists():
-        _store_key(jurisdiction, DEMO_KEY_NAME, plain, prefix)
+        # A demo key made under another secret (a new var/ directory) is replaced, not duplicated.
+        stale = Open311Key.objects.filter(jurisdiction=jurisdiction, name=DEMO_KEY_NAME).first()
+        if stale is None:
+            _store_key(jurisdiction, DEMO_KEY_NAME, plain, prefix)
+        else:
+            stale.prefix, stale.key_hash, stale.active = prefix, _hash(plain), True
+            stale.save(update_fields=["prefix", "key_hash", "active"])
     return plain
 
 
@@ -116,7 +122,7 @@ def authenticate(jurisdiction: Jurisdiction, api_key: str) -> Open311Key:
     parts = (api_key or "").strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise Forbidden(_("A valid api_key is required."), code="api_key")
-    row = Open311Key.objects.select_related("client", "jurisdiction").filter(prefix=parts[1]).first()
+    row = Open311Key.objects.select_related("client").filter(prefix=parts[1]).first()
     if (
         row is None
         or not row.active
@@ -124,6 +130,10 @@ def authenticate(jurisdiction: Jurisdiction, api_key: str) -> Open311Key:
         or not hmac.compare_digest(row.key_hash, _hash(api_key.strip()))
     ):
         raise Forbidden(_("A valid api_key is required."), code="api_key")
+    # The district is the one already read (the key's own, checked above): no second look-up.
+    row.jurisdiction = jurisdiction
+    if row.client.jurisdiction_id == jurisdiction.pk:
+        row.client.jurisdiction = jurisdiction
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         # At most once a minute: a busy client's every request would otherwise write the one row.
@@ -190,7 +200,7 @@ def check_attributes(category: Category, answers: dict[str, list[str]]) -> dict[
     the keys, numbers and datetimes parseable. Unknown codes are ignored (the spec lets clients send
     what a service does not ask)."""
     out: dict[str, Any] = {}
-    for attr in ServiceAttribute.objects.filter(category=category, variable=True).order_by("order", "code"):
+    for attr in lookups.attributes(category.pk):
         given = answers.get(attr.code, [])
         if not given:
             if attr.required:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from zhiguan.errors import DomainError, Forbidden, InvalidInput, NotFound, RateLimited
-from zhiguan.intake.open311 import queries, render, services
+from zhiguan.intake.open311 import lookups, queries, render, services
 from zhiguan.intake.open311.models import Open311Key
 from zhiguan.schemas import is_unclean
 from zhiguan.tenancy.models import Jurisdiction
@@ -74,13 +74,13 @@ def _jurisdiction(params: dict[str, list[str]]) -> Jurisdiction:
     only district, else the api_key's district."""
     code = _one(params, "jurisdiction_id")
     if code:
-        found = Jurisdiction.objects.filter(code=code, active=True).first()
+        found = lookups.jurisdiction(code)
         if found is None:
             raise NotFound(_("No such jurisdiction_id."), code="jurisdiction_id")
         return found
-    active = list(Jurisdiction.objects.filter(active=True)[:2])
-    if len(active) == 1:
-        return active[0]
+    only = lookups.only_jurisdiction()
+    if only is not None:
+        return only
     prefix = _one(params, "api_key").split("_", 2)
     if len(prefix) == 3:
         key = Open311Key.objects.filter(prefix=prefix[1]).select_related("jurisdiction").first()
