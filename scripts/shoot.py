@@ -35,6 +35,12 @@ def main() -> None:
     parser.add_argument(
         "--click", action="append", default=[], help="CSS selector clicked after loading (repeatable, in order)"
     )
+    parser.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        help="SELECTOR=>TEXT typed into the input or textarea at (or inside) the selector, after the clicks",
+    )
     args = parser.parse_args()
 
     options = webdriver.ChromeOptions()
@@ -71,6 +77,13 @@ def main() -> None:
                 time.sleep(args.wait)
                 for selector in args.click:
                     driver.find_element(By.CSS_SELECTOR, selector).click()
+                    time.sleep(args.wait)
+                for typed in args.type:
+                    selector, _, text = typed.partition("=>")
+                    box = driver.find_element(By.CSS_SELECTOR, selector)
+                    if box.tag_name not in {"input", "textarea"}:
+                        box = box.find_element(By.CSS_SELECTOR, "input, textarea")
+                    box.send_keys(text)
                     time.sleep(args.wait)
                 full = driver.execute_script("return document.documentElement.scrollHeight")
                 driver.set_window_size(width, max(height, min(int(full), 4000)))

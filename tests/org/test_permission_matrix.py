@@ -56,6 +56,7 @@ supervision.issue   .               .          Y          .       .         .   
 supervision.answer  .               .          .          Y       .         .      .            Y
 video.report        .               .          .          .       .         .      .            Y
 video.view_stream   .               Y          Y          .       .         .      Y            Y
+classification.manage .             .          .          .       .         .      .            Y
 """
 
 
@@ -118,6 +119,8 @@ def _probe(api, action: str, ctx: dict):
         )
     if action == "video.report":
         return api.post("video/heartbeats", {"beats": []})
+    if action == "classification.manage":
+        return api.put("classification/settings", {"threshold": 0.4})
     if action == "video.view_stream":
         from zhiguan.video.models import Camera
 

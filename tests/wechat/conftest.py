@@ -63,11 +63,11 @@ def text_message(content: str, *, openid: str = OPENID, msg_id: str | None = Non
     )
 
 
-def image_message(pic_url: str, *, openid: str = OPENID) -> str:
+def image_message(pic_url: str, *, openid: str = OPENID, media_id: str = "media_id_1") -> str:
     return (
         f"<xml><ToUserName><![CDATA[{ACCOUNT_ID}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
         f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
-        f"<PicUrl><![CDATA[{pic_url}]]></PicUrl><MediaId><![CDATA[media_id_1]]></MediaId>"
+        f"<PicUrl><![CDATA[{pic_url}]]></PicUrl><MediaId><![CDATA[{media_id}]]></MediaId>"
         f"<MsgId>{secrets.randbelow(10**16)}</MsgId></xml>"
     )
 
@@ -142,6 +142,7 @@ class FakeWechat(BaseHTTPRequestHandler):
     template_answers: list[dict[str, Any]] = []
     sent: list[dict[str, Any]] = []
     token_calls: list[dict[str, list[str]]] = []
+    media_calls: list[dict[str, list[str]]] = []
 
     def _json(self, payload: dict[str, Any]) -> None:
         body = json.dumps(payload).encode()
@@ -159,6 +160,26 @@ class FakeWechat(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(PNG)))
             self.end_headers()
             self.wfile.write(PNG)
+        elif url.path == "/hang.png":
+            time.sleep(8)  # a picture server that does not answer within WeChat's five seconds
+            self.send_response(504)
+            self.end_headers()
+        elif url.path == "/redirect.png":
+            self.send_response(302)
+            self.send_header("Location", f"{type(self).base}/pic.png")  # type: ignore[attr-defined]
+            self.end_headers()
+        elif url.path == "/cgi-bin/media/get":
+            query = parse_qs(url.query)
+            type(self).media_calls.append(query)
+            if query.get("media_id") == ["media_id_1"]:
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Disposition", 'attachment; filename="media_id_1.jpg"')
+                self.send_header("Content-Length", str(len(PNG)))
+                self.end_headers()
+                self.wfile.write(PNG)
+            else:
+                self._json({"errcode": 40007, "errmsg": "invalid media_id"})
         elif url.path == "/cgi-bin/token":
             type(self).token_calls.append(parse_qs(url.query))
             self._json({"access_token": f"ACCESS{len(type(self).token_calls)}", "expires_in": 7200})
@@ -180,6 +201,7 @@ class FakeWechat(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_wechat():
     FakeWechat.template_answers, FakeWechat.sent, FakeWechat.token_calls = [], [], []
+    FakeWechat.media_calls = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWechat)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -26,7 +26,7 @@ from tests.wechat.conftest import (
     zh,
 )
 from zhiguan.cases.models import Case, CaseAttachment
-from zhiguan.intake.wechat import crypto
+from zhiguan.intake.wechat import crypto, tasks
 from zhiguan.intake.wechat.models import ConversationState, WechatConversation
 from zhiguan.notifications.models import CitizenNotice, CitizenOptOut
 
@@ -114,6 +114,7 @@ def test_a_body_that_is_not_a_wechat_message_is_400_and_creates_nothing(account,
 
 def test_text_photo_and_location_become_a_case_answered_with_its_number(account, fake_wechat, settings):
     settings.ZHIGUAN_PUBLIC_URL = "https://12345.example.gov.cn"
+    settings.ZHIGUAN_WECHAT_PICURL_HOSTS = "127.0.0.1"  # the fake picture server stands for the CDN
     assert "提交" in reply_text(post(event_message("subscribe")))
     assert reply_text(post(text_message("金沙路人行道上的井盖缺失，很危险"))) == zh(
         'Noted. Add photos or send your location, then send "提交".'
@@ -121,6 +122,8 @@ def test_text_photo_and_location_become_a_case_answered_with_its_number(account,
     assert reply_text(post(image_message(f"{fake_wechat.base}/pic.png"))) == zh(
         'Photo received. Send your location or "提交".'
     )
+    # Fetched after the reply (the embedded set-up's periodic sweep; a worker's task otherwise).
+    assert tasks.sweep_photos() == 1
     answer = reply_text(post(location_message(*GCJ_INSIDE)))
     case = Case.objects.get()
     assert case.number in answer and f"https://12345.example.gov.cn/follow/{case.number}" in answer

@@ -36,6 +36,15 @@ export const MENU: MenuItem[] = [
   { key: 'categories', path: '/console/categories', icon: 'CollectionTag', group: 'data', anyPermission: ['taxonomy.view'] },
   // 知识库: every desk reads it (consultations are answered from it); taxonomy.manage edits it.
   { key: 'knowledge', path: '/console/knowledge', icon: 'Reading', group: 'data', anyRole: ['intake_operator', 'dispatcher', 'supervisor', 'admin'], anyPermission: ['taxonomy.manage'] },
+  // Open311 clients' keys (client.manage, the administrator's) and the services' questions
+  // (taxonomy.manage); each tab shows only to those who may use it.
+  { key: 'open311', path: '/console/open311', icon: 'Key', group: 'admin', anyRole: ['admin'], anyPermission: ['taxonomy.manage'] },
+  // Video / drone / sensor event type → category (taxonomy.manage edits; taxonomy.view reads).
+  { key: 'channelMappings', path: '/console/channel-mappings', icon: 'VideoCamera', group: 'admin', anyPermission: ['taxonomy.manage'] },
+  // A caller's wish for no more SMS, recorded at the desk (personal data: case.reveal).
+  // Classification model versions, their figures and threshold (classification.manage).
+  { key: 'models', path: '/console/models', icon: 'MagicStick', group: 'admin', anyPermission: ['classification.manage'] },
+  { key: 'optOuts', path: '/console/opt-outs', icon: 'MuteNotification', group: 'work', anyPermission: ['case.reveal'] },
   // Reading the rules and trying them is desk work too; only routing.manage edits them.
   { key: 'routing', path: '/console/routing', icon: 'Guide', group: 'admin', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'], anyPermission: ['routing.manage'] },
   // Only for those who maintain something there: a leader's audit.view alone opens nothing in it.

@@ -20,6 +20,10 @@ const screens: Record<string, () => Promise<unknown>> = {
   registries: () => import('./views/DataCentreView.vue'),
   knowledge: () => import('./views/KnowledgeView.vue'),
   systems: () => import('./views/SystemsView.vue'),
+  open311: () => import('./views/Open311View.vue'),
+  channelMappings: () => import('./views/ChannelMappingsView.vue'),
+  optOuts: () => import('./views/OptOutsView.vue'),
+  models: () => import('./views/ModelsView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [

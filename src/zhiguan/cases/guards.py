@@ -75,3 +75,10 @@ def citizen_dissatisfied(actor: Actor, case: Case, role: str) -> None:
         raise GuardFailed(
             _("Only a case the citizen is dissatisfied with can be reopened."), code="not_dissatisfied"
         )
+    # Reopening sends the case back to its lead department; a consultation answered at intake
+    # never had one (docs/decisions/085): the caller's new question is a new request.
+    if not case.tasks.filter(role=TaskRole.LEAD).exists():
+        raise GuardFailed(
+            _("A consultation answered at intake is not reopened: register the new question."),
+            code="answered_at_intake",
+        )

@@ -48,6 +48,12 @@ ANNOTATIONS: dict[str, str] = {
     "knowledge_answer": "answered_with_article",
     # A citizen's update to a request, posted by an Open311 client (docs/decisions/075).
     "citizen_update": "citizen_update_added",
+    # A WeChat photo fetched after its case was registered (docs/decisions/085).
+    "wechat_photo": "wechat_photo_added",
+    # The classifier's suggestion for a registered case, and a confident one the case does not follow
+    # (intelligence.classification; the next training learns the case's category).
+    "classification_suggested": "classification_suggested",
+    "classification_corrected": "classification_corrected",
 }
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).
@@ -89,6 +95,8 @@ def _rows() -> list[Transition]:
         t(S.TO_VERIFY, "verify_fail", (INSPECTOR, *DISPATCHING), S.IN_PROGRESS, guards.may_verify),
         t(S.VERIFIED, "close", DISPATCHING, S.CLOSED),
         t(S.CLOSED, "callback", (OPERATOR, DISPATCHER, CITIZEN), S.CALLBACK_DONE),
+        # A consultation answered at intake is rated like a closed case (docs/decisions/085).
+        t(S.ANSWERED, "callback", (OPERATOR, DISPATCHER, CITIZEN), S.CALLBACK_DONE),
         t(S.CALLBACK_DONE, "reopen", (SUPERVISOR,), S.IN_PROGRESS, guards.citizen_dissatisfied),
     ]
     # Co-handlers may still accept and reply after the lead fed back: the case closes only once

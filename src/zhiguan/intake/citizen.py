@@ -46,6 +46,11 @@ callback_link_issued = Signal()
 # note stay inside.
 PUBLIC_ACTIONS = frozenset(PUBLIC_STEP)
 FED_BACK = frozenset({Status.TO_VERIFY, Status.VERIFIED, Status.CLOSED, Status.CALLBACK_DONE})
+# Every way a case ends with a service to the caller is rated: closed after handling, or a
+# consultation answered at intake (docs/decisions/085). Rejected and merged cases are not: nothing
+# was done for this report (a merged one is rated on the case it joined).
+RATEABLE = frozenset({Status.CLOSED, Status.ANSWERED})
+LINK_ACTIONS = {"close": Status.CLOSED, "answer": Status.ANSWERED}
 _DIGITS = re.compile(r"^\d{4}$")
 
 
@@ -118,8 +123,9 @@ def case_from_token(token: str) -> Case:
 
 
 def _reply(case: Case, events: list[CaseEvent]) -> str:
-    if case.status == Status.ANSWERED:
-        return next((e.note for e in reversed(events) if e.action == "answer"), "")
+    answered = next((e.note for e in reversed(events) if e.action == "answer"), None)
+    if answered is not None:  # answered at intake, rated or not
+        return answered
     if case.status not in FED_BACK:
         return ""
     fed = next((e for e in reversed(events) if e.action == "feed_back"), None)
@@ -156,7 +162,7 @@ def public_view(case: Case) -> dict[str, Any]:
         "me_too_count": sum(1 for e in events if e.action == "me_too"),
         "reply": _reply(case, events),
         "callback_result": case.callback_result if case.status == Status.CALLBACK_DONE else "",
-        "can_rate": case.status == Status.CLOSED,
+        "can_rate": case.status in RATEABLE,
     }
 
 
@@ -174,7 +180,8 @@ def rate(
     token: str | None = None,
     source: str,
 ) -> Case:
-    """The citizen's rating of a closed case: the `callback` action performed as the citizen, once only.
+    """The citizen's rating of a closed case (or an answered consultation): the `callback` action
+    performed as the citizen, once only.
 
     Guarantees: 404 unless the number + digits or the link prove the reporter; 409 `already_rated`
     on a second rating (also when two arrive at once); 409 `not_closed` before closure; 422 on a bad
@@ -190,7 +197,7 @@ def rate(
         raise InvalidInput(_("The comment is too long."), field="comment")
     if case.status == Status.CALLBACK_DONE:
         raise AlreadyRated()
-    if case.status != Status.CLOSED:
+    if case.status not in RATEABLE:
         raise Conflict(_("A case can be rated once it is closed."), code="not_closed", status=case.status)
     try:
         return services.perform(
@@ -210,18 +217,20 @@ def rate(
 def issue_callback_link(*, actor: Actor, number: str) -> str:
     """A rating link for a closed case, for staff who contact reporters (audited like a reveal)."""
     case = get_or_404(actor, Case.objects.all(), "case.reveal", number=number)
-    if case.status != Status.CLOSED or case.closed_at is None:
+    if case.status not in RATEABLE or case.closed_at is None:
         raise Conflict(_("A case can be rated once it is closed."), code="not_closed", status=case.status)
     audit.record(actor=actor, action="case.callback_link_issued", target=case)
     return callback_token(case)
 
 
 def issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any) -> None:
-    """`case_changed` listener: after a closure commits, send the reporter's rating link."""
-    if kwargs.get("action") != "close":
-        return  # Only a closure issues a link; no query for the other moves.
-    event = CaseEvent.objects.filter(pk=event_id, action="close").select_related("case").first()
-    if event is None or event.case.status != Status.CLOSED or event.case.closed_at is None:
+    """`case_changed` listener: after a closure or an answer at intake commits, send the reporter's
+    rating link."""
+    action = kwargs.get("action")
+    if action not in LINK_ACTIONS:
+        return  # Only a closure or an answer issues a link; no query for the other moves.
+    event = CaseEvent.objects.filter(pk=event_id, action=action).select_related("case").first()
+    if event is None or event.case.status != LINK_ACTIONS[action] or event.case.closed_at is None:
         return
     callback_link_issued.send(sender=Case, case_id=case_id, token=callback_token(event.case))
 
@@ -234,7 +243,9 @@ def text_rating_link(sender: Any, case_id: int, token: str, **kwargs: Any) -> No
     """`callback_link_issued` listener: the reporter gets an SMS saying the case is closed, with
     the rating link (in the platform's language: a closure happens away from the citizen's page)."""
     case = Case.objects.select_related("jurisdiction").filter(pk=case_id).first()
-    if case is None:
+    if case is None or case.status == Status.ANSWERED:
+        # An answered consultation's link travels with the answer itself, one message
+        # (`intake.wechat.notices`, docs/decisions/085).
         return
     phone = next((p for p in (mobile_number(r.phone) for r in case.reporters.all()) if p), "")
     with translation.override(settings.LANGUAGE_CODE):

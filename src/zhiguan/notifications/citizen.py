@@ -110,8 +110,11 @@ def opted_out(jurisdiction: Jurisdiction, channel: str, address: str) -> bool:
     return CitizenOptOut.objects.filter(jurisdiction=jurisdiction, channel=channel, address=address).exists()
 
 
-def set_opt_out(*, jurisdiction: Jurisdiction, channel: str, address: str, out: bool) -> None:
-    """Record (out=True) or lift a citizen's wish for no notices on `channel`; audited, idempotent."""
+def set_opt_out(
+    *, jurisdiction: Jurisdiction, channel: str, address: str, out: bool, actor: Any = None, note: str = ""
+) -> bool:
+    """Record (out=True) or lift a citizen's wish for no notices on `channel`; audited (under the
+    staff member who recorded it, else the citizen's own channel), idempotent. True when it changed."""
     with transaction.atomic():
         if out:
             _row, changed = CitizenOptOut.objects.get_or_create(
@@ -125,12 +128,14 @@ def set_opt_out(*, jurisdiction: Jurisdiction, channel: str, address: str, out: 
             )
         if changed:
             audit.record(
-                actor=None,
+                actor=actor,
                 action="notification.opted_out" if out else "notification.opted_in",
                 target=jurisdiction,
                 after={"channel": channel},
+                note=note[:255],
                 jurisdiction_id=jurisdiction.pk,
             )
+    return changed
 
 
 def notify_case(

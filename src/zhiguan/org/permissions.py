@@ -52,6 +52,7 @@ ACTIONS: dict[str, str] = {
     "supervision.answer": "answer the supervision notices sent to one's department",
     "video.report": "report heartbeats of video devices and cameras (machine clients)",
     "video.view_stream": "see the stream addresses of cameras",
+    "classification.manage": "train, activate and roll back request classifiers and set their threshold",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "registry.view", "taxonomy.view", "calendar.view"]

@@ -4,6 +4,9 @@ import cameras from './cameras.en'
 import knowledge from './knowledge.en'
 import intakeChannels from './intakeChannels.en'
 import wechat from './wechat.en'
+import intakeAdmin from './intakeAdmin.en'
+import classification from './classification.en'
+import models from './models.en'
 import registry from './registry.en'
 
 // Same keys as the Chinese catalogue (the type says so; vue-tsc fails on a missing key).
@@ -20,6 +23,11 @@ const en: typeof zhCN = {
   intakeChannels,
   // H3 (issue 11): WeChat account settings and citizen notices, in their own file
   wechat,
+  // Issue 11 gaps: Open311 keys and questions, event type mapping, opt-outs (docs/decisions/085)
+  intakeAdmin,
+  // Issue 12: the classifier's suggestion at intake
+  classification,
+  models,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: 'Open menu', language: 'Language', logOut: 'Log out' },
@@ -43,6 +51,10 @@ const en: typeof zhCN = {
     registries: 'Data centre',
     systems: 'Integrated systems',
     knowledge: 'Knowledge base',
+    open311: 'Open311 API',
+    channelMappings: 'Event type mapping',
+    optOuts: 'SMS opt-outs',
+    models: 'Classification models',
   },
   roles: {
     admin: 'Administrator',

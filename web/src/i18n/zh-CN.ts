@@ -4,6 +4,9 @@ import cameras from './cameras.zh-CN'
 import knowledge from './knowledge.zh-CN'
 import intakeChannels from './intakeChannels.zh-CN'
 import wechat from './wechat.zh-CN'
+import intakeAdmin from './intakeAdmin.zh-CN'
+import classification from './classification.zh-CN'
+import models from './models.zh-CN'
 
 export default {
   app: { short: '智管', name: '城市运行管理平台' },
@@ -18,6 +21,11 @@ export default {
   intakeChannels,
   // H3 (issue 11): WeChat account settings and citizen notices, in their own file
   wechat,
+  // Issue 11 gaps: Open311 keys and questions, event type mapping, opt-outs (docs/decisions/085)
+  intakeAdmin,
+  // Issue 12: the classifier's suggestion at intake
+  classification,
+  models,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: '打开菜单', language: '语言', logOut: '退出登录' },
@@ -41,6 +49,10 @@ export default {
     registries: '数据中心',
     systems: '对接系统',
     knowledge: '知识库',
+    open311: 'Open311 接口',
+    channelMappings: '事件类型映射',
+    optOuts: '短信退订',
+    models: '分类模型',
   },
   roles: {
     admin: '系统管理员',

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from zhiguan.intake.channels import mapping, services
+from zhiguan.intake.channels import mapping, optouts, services
 from zhiguan.intake.channels.models import CallSession
 from zhiguan.intake.channels.schemas import (
     AlarmIn,
@@ -20,6 +20,9 @@ from zhiguan.intake.channels.schemas import (
     HistoryParams,
     MappingIn,
     MappingOut,
+    OptOutIn,
+    OptOutOut,
+    OptOutParams,
     OriginOut,
     RegisteredOut,
     VideoEventIn,
@@ -148,3 +151,30 @@ def list_mappings(request: ActorRequest) -> list[dict]:
 def put_mapping(request: ActorRequest, payload: MappingIn) -> list[dict]:
     mapping.set_mapping(actor=request.auth, **payload.dict())
     return mapping.mappings(actor=request.auth)
+
+
+@router.get(
+    "/opt-outs",
+    response=list[OptOutOut],
+    summary="Citizens who asked for no notices (numbers masked; find one by its full number)",
+)
+def list_opt_outs(request: ActorRequest, params: Query[OptOutParams]) -> list[dict]:
+    return optouts.opt_outs(request.auth, channel=params.channel, number=params.number, limit=params.limit)
+
+
+@router.post(
+    "/opt-outs",
+    response={201: OptOutOut, 200: OptOutOut},
+    summary="Record a caller's wish for no more SMS notices (audited)",
+)
+def add_opt_out(request: ActorRequest, payload: OptOutIn) -> Status:
+    row, created = optouts.add(request.auth, phone=payload.phone, note=payload.note)
+    return Status(201 if created else 200, optouts.out(row))
+
+
+@router.delete(
+    "/opt-outs/{opt_out_id}", response={204: None}, summary="Lift an opt-out: notices resume (audited)"
+)
+def remove_opt_out(request: ActorRequest, opt_out_id: int) -> Status:
+    optouts.remove(request.auth, opt_out_id)
+    return Status(204, None)

@@ -147,3 +147,21 @@ class MappingOut(Schema):
     category_id: int | None
     category_name: str
     configured: bool
+
+
+class OptOutOut(Schema):
+    id: int
+    channel: str
+    address: str  # masked
+    created_at: datetime
+
+
+class OptOutIn(InputSchema):
+    phone: str = Field(..., min_length=1, max_length=32)
+    note: str = Field("", max_length=255)
+
+
+class OptOutParams(ParamsSchema):
+    channel: Literal["sms", "wechat"] | None = None
+    number: str | None = Field(None, max_length=32)
+    limit: int = Field(100, ge=1, le=500)

@@ -2,6 +2,8 @@
 
 - `POST inbound/{jurisdiction}/{code}`: a system's signed event (no log-in; HMAC-SHA256 over
   `<timestamp>.<body>`, see `signing`), answering with the case number;
+- `POST inbound/{jurisdiction}/{code}/status`: its signed status update about a case it sent, moved
+  through the workflow as the system's acting account when the mapping allows (docs/decisions/085);
 - for administrators (`client.manage`): the systems and their mappings, the callbacks, the dead
   letters and their replay.
 """
@@ -20,6 +22,8 @@ from zhiguan.intake.systems.schemas import (
     CallbackOut,
     CallbackParams,
     InboundOut,
+    InboundStatusOut,
+    InboundStatusParams,
     SystemIn,
     SystemOptionsOut,
     SystemOut,
@@ -55,6 +59,35 @@ def inbound(request: HttpRequest, jurisdiction: str, code: str) -> Any:
     )
 
 
+@router.post(
+    "/inbound/{jurisdiction}/{code}/status",
+    auth=None,
+    throttle=_throttle(),
+    response=InboundStatusOut,
+    summary="A signed status update of an integrated system about a case it sent",
+)
+def inbound_status(request: HttpRequest, jurisdiction: str, code: str) -> Any:
+    row = services.receive_status(
+        jurisdiction_code=jurisdiction[:16],
+        code=code[:16],
+        timestamp=request.headers.get(signing.TIMESTAMP_HEADER, "")[:32],
+        signature=request.headers.get(signing.SIGNATURE_HEADER, "")[:160],
+        body=request.body,
+    )
+    return queries.status_updates_out([row])[0]
+
+
+@router.get(
+    "/status-updates",
+    response=list[InboundStatusOut],
+    summary="The systems' status updates, newest first, with what became of each",
+)
+def list_status_updates(request: ActorRequest, params: Query[InboundStatusParams]) -> Any:
+    return queries.status_updates(
+        request.auth, system_id=params.system_id, outcome=params.outcome, limit=params.limit
+    )
+
+
 def _input(payload: SystemIn) -> services.SystemInput:
     return services.SystemInput(
         code=payload.code,
@@ -63,6 +96,10 @@ def _input(payload: SystemIn) -> services.SystemInput:
         callback_url=payload.callback_url,
         enabled=payload.enabled,
         mapping=payload.mapping.model_dump(),
+        # Left out of the body (the console's mapping form): the acting account stays as it is.
+        acting_user_id=payload.acting_user_id
+        if "acting_user_id" in payload.model_fields_set
+        else services.KEEP,
     )
 
 

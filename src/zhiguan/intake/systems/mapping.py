@@ -36,6 +36,9 @@ TARGETS = (
     "reporter_name",
     "reporter_phone",
     "urgency",
+    # A status update (docs/decisions/085): their status code and their remark.
+    "status",
+    "note",
 )
 MAX_EXTERNAL_ID = 40  # with "<code>:" it fits the case's 64-character external reference
 
@@ -209,3 +212,43 @@ def their_status(mapping: dict[str, Any], ours: str) -> str:
         if status == ours:
             return str(theirs)
     return ours
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A status update in our terms: the case it is about, their code, ours."""
+
+    external_id: str
+    their_status: str
+    our_status: str
+    note: str
+
+
+def apply_status(mapping: dict[str, Any], event: dict[str, Any]) -> StatusUpdate:
+    """Their status update in our terms; 422 `missing_field` without their id or status, 422
+    `unmapped_status` when their status is not in the mapping's `statuses`."""
+    m = Mapping.model_validate(mapping)
+    theirs_of = {target: theirs for theirs, target in m.fields.items()}
+    if "status" not in theirs_of:
+        raise InvalidInput(
+            _("The mapping names none of their fields as the status."),
+            code="invalid_mapping",
+            field="mapping.fields",
+        )
+    values = {target: _text(_pick(event, theirs_of[target])) for target in ("external_id", "status")}
+    for target, value in values.items():
+        if not value:
+            raise InvalidInput(
+                _("The event has no %(field)s.") % {"field": theirs_of[target]},
+                code="missing_field",
+                field=theirs_of[target],
+            )
+    ours = m.statuses.get(values["status"])
+    if ours is None:
+        raise InvalidInput(
+            _("Their status %(code)s is not mapped to one of ours.") % {"code": values["status"]},
+            code="unmapped_status",
+            field=theirs_of["status"],
+        )
+    note = _text(_pick(event, theirs_of["note"])) if "note" in theirs_of else ""
+    return StatusUpdate(values["external_id"][:MAX_EXTERNAL_ID], values["status"][:64], ours, note[:500])

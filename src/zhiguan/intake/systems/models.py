@@ -35,6 +35,16 @@ class ExternalSystem(TenantModel):
     callback_secret = models.CharField(_("callback secret"), max_length=128, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     mapping = models.JSONField(_("field mapping"), default=dict)
+    # The dispatcher's account the system's status updates act as (docs/decisions/085): the workflow
+    # moves a case only for a person holding the row's role, so an administrator names whose.
+    acting_user = models.ForeignKey(
+        "org.User",
+        verbose_name=_("acts as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,3 +104,30 @@ class Callback(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="callback_due_idx"),
             models.Index(fields=["system", "state", "-id"], name="callback_system_state_idx"),
         ]
+
+
+class InboundStatusOutcome(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ALREADY = "already", _("Already in that status")
+    NO_TRANSITION = "no_transition", _("No move leads there from the case's status")
+    NO_ACTING_USER = "no_acting_user", _("No account to act as")
+    REFUSED = "refused", _("Refused by the workflow")
+
+
+class InboundStatus(models.Model):
+    """A status update a system sent about a case it sent us, and what became of it: applied
+    through the workflow, or kept for the dispatcher with the reason it was not."""
+
+    system = models.ForeignKey(ExternalSystem, on_delete=models.CASCADE, related_name="status_updates")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    their_status = models.CharField(max_length=64)
+    our_status = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=32, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=16, choices=InboundStatusOutcome.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    from_status = models.CharField(max_length=32)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["system", "-id"], name="inbound_status_system_idx")]

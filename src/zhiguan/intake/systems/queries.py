@@ -10,7 +10,14 @@ from zhiguan.cases.models import RequestType
 from zhiguan.cases.status import Status
 from zhiguan.intake.systems import mapping as mappings
 from zhiguan.intake.systems import services
-from zhiguan.intake.systems.models import Callback, CallbackState, ExternalSystem, SystemKind
+from zhiguan.intake.systems.models import (
+    Callback,
+    CallbackState,
+    ExternalSystem,
+    InboundStatus,
+    InboundStatusOutcome,
+    SystemKind,
+)
 from zhiguan.org.permissions import Actor, restrict
 
 
@@ -18,7 +25,12 @@ def inbound_url(system: ExternalSystem) -> str:
     return f"/api/v1/systems/inbound/{system.jurisdiction.code}/{system.code}"
 
 
+def status_url(system: ExternalSystem) -> str:
+    return f"{inbound_url(system)}/status"
+
+
 def system_out(system: ExternalSystem, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    acting = system.acting_user
     return {
         "id": system.pk,
         "code": system.code,
@@ -29,13 +41,18 @@ def system_out(system: ExternalSystem, counts: dict[str, int] | None = None) -> 
         "enabled": system.enabled,
         "mapping": system.mapping,
         "inbound_url": inbound_url(system),
+        "status_url": status_url(system),
+        "acting_user_id": system.acting_user_id,
+        "acting_user_name": (acting.full_name or acting.username) if acting is not None else "",
         "callbacks": counts or {},
         "updated_at": system.updated_at,
     }
 
 
 def systems(actor: Actor) -> list[dict[str, Any]]:
-    qs = restrict(actor, ExternalSystem.objects.select_related("jurisdiction"), "client.manage").annotate(
+    qs = restrict(
+        actor, ExternalSystem.objects.select_related("jurisdiction", "acting_user"), "client.manage"
+    ).annotate(
         n_pending=Count("callbacks", filter=Q(callbacks__state=CallbackState.PENDING)),
         n_delivered=Count("callbacks", filter=Q(callbacks__state=CallbackState.DELIVERED)),
         n_dead=Count("callbacks", filter=Q(callbacks__state=CallbackState.DEAD)),
@@ -93,3 +110,38 @@ def options(actor: Actor) -> dict[str, Any]:
         "request_types": [{"value": v, "label": str(label)} for v, label in RequestType.choices],
         "max_attempts": services.max_attempts(),
     }
+
+
+def status_updates(
+    actor: Actor, *, system_id: int | None, outcome: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """The systems' status updates, newest first, with what became of each (docs/decisions/085)."""
+    qs = InboundStatus.objects.filter(
+        system__in=restrict(actor, ExternalSystem.objects.all(), "client.manage")
+    ).select_related("system", "case")
+    if system_id:
+        qs = qs.filter(system_id=system_id)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return status_updates_out(list(qs.order_by("-id")[:limit]))
+
+
+def status_updates_out(rows: list[InboundStatus]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row.pk,
+            "system_code": row.system.code,
+            "case_number": row.case.number,
+            "their_status": row.their_status,
+            "our_status": row.our_status,
+            "action": row.action,
+            "note": row.note,
+            "outcome": row.outcome,
+            "outcome_label": str(InboundStatusOutcome(row.outcome).label),
+            "detail": row.detail,
+            "from_status": row.from_status,
+            "status": row.case.status,
+            "received_at": row.received_at,
+        }
+        for row in rows
+    ]

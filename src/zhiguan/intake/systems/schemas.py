@@ -29,6 +29,7 @@ class SystemIn(InputSchema):
     callback_url: str = Field("", max_length=512)
     enabled: bool = True
     mapping: SystemMappingIn
+    acting_user_id: Id | None = None
 
 
 class CallbackCountsOut(Schema):
@@ -47,6 +48,9 @@ class SystemOut(Schema):
     enabled: bool
     mapping: dict[str, Any]
     inbound_url: str
+    status_url: str
+    acting_user_id: int | None = None
+    acting_user_name: str = ""
     callbacks: CallbackCountsOut
     updated_at: datetime
 
@@ -100,3 +104,25 @@ class InboundOut(Schema):
     case_number: str
     created: bool
     status: str
+
+
+class InboundStatusOut(Schema):
+    id: int
+    system_code: str
+    case_number: str
+    their_status: str
+    our_status: str
+    action: str
+    note: str
+    outcome: str
+    outcome_label: str
+    detail: str
+    from_status: str
+    status: str  # the case's status after the update
+    received_at: datetime
+
+
+class InboundStatusParams(ParamsSchema):
+    system_id: Id | None = None
+    outcome: str | None = Field(None, max_length=16)
+    limit: int = Field(50, ge=1, le=200)

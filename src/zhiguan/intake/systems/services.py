@@ -3,6 +3,8 @@
 - `save_system`: create or change a system (mapping checked, audited).
 - `receive`: one signed event → a case through `cases.services.register` (channel `system`,
   external reference `<code>:<their id>`); the same event again → the same case.
+- `receive_status`: one signed status update → the workflow move it maps to, as the system's
+  acting account, or kept with the reason it was not applied (docs/decisions/085).
 - `on_case_event`: listener of `cases.events.case_event_recorded`, in the change's transaction:
   a status change of a case a system sent writes its `Callback` row there and then.
 - `deliver`: one attempt at one callback under a lease; `replay`: a dead letter back in the queue.
@@ -15,7 +17,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -28,14 +30,23 @@ from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
 from zhiguan.cases import services as cases
+from zhiguan.cases import workflow
 from zhiguan.cases.models import Case, CaseEvent, Channel, Urgency
 from zhiguan.errors import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
 from zhiguan.intake.systems import mapping as mappings
 from zhiguan.intake.systems import signing
-from zhiguan.intake.systems.models import Callback, CallbackState, ExternalSystem, InboundNonce, SystemKind
+from zhiguan.intake.systems.models import (
+    Callback,
+    CallbackState,
+    ExternalSystem,
+    InboundNonce,
+    InboundStatus,
+    InboundStatusOutcome,
+    SystemKind,
+)
 from zhiguan.org.permissions import Actor, get_or_404, require
 
-AUDITED = ["code", "name", "kind", "callback_url", "enabled", "mapping"]
+AUDITED = ["code", "name", "kind", "callback_url", "enabled", "mapping", "acting_user_id"]
 
 
 def _conf(name: str, default: float) -> float:
@@ -68,6 +79,26 @@ class SystemInput:
     callback_url: str = ""
     enabled: bool = True
     mapping: dict[str, Any] | None = None
+    # The dispatcher's account its status updates act as (None: they are only kept; KEEP: as it is,
+    # so that a form that does not show it never clears it).
+    acting_user_id: int | str | None = None
+
+
+KEEP = "keep"
+
+
+def _check_acting_user(actor: Actor, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    from zhiguan.org.models import User
+
+    user = User.objects.filter(pk=user_id, jurisdiction_id=actor.jurisdiction.pk, is_active=True).first()
+    if user is None or not user.roles.filter(code__in=ACTING_ROLES).exists():
+        raise InvalidInput(
+            _("The system can act only as an active dispatcher or supervisor of the district."),
+            code="acting_user_not_dispatcher",
+            field="acting_user_id",
+        )
 
 
 def save_system(
@@ -81,6 +112,9 @@ def save_system(
     if data.callback_url and not data.callback_url.startswith(("http://", "https://")):
         raise InvalidInput(_("The callback URL must start with http:// or https://."), field="callback_url")
     clean = mappings.clean(actor.jurisdiction.pk, data.mapping or {})
+    acting = data.acting_user_id
+    if not isinstance(acting, str):  # anything but KEEP
+        _check_acting_user(actor, acting)
     shown = ""
     with transaction.atomic():
         if system_id is None:
@@ -96,6 +130,8 @@ def save_system(
             before = audit.snapshot(system, AUDITED)
         system.code, system.name, system.kind = data.code.strip(), data.name.strip(), data.kind
         system.callback_url, system.enabled, system.mapping = data.callback_url.strip(), data.enabled, clean
+        if not isinstance(acting, str):
+            system.acting_user_id = acting
         if not system.code or not system.name:
             raise InvalidInput(_("Give the system a code and a name."), field="code")
         try:
@@ -206,6 +242,140 @@ def receive(
         InboundNonce.objects.filter(system=system, signature=digest).delete()
         raise
     return case, created, system
+
+
+# A system may move a case it sent only along these rows of the workflow: its side confirmed the
+# case (→ to dispatch), withdrew it (→ not accepted), or closed it once we verified it (→ closed).
+# Everything else a dispatcher decides; the update is kept with the reason (docs/decisions/085).
+SYSTEM_ACTIONS = ("submit", "reject", "close")
+# The roles an acting account must hold: those of the rows above.
+ACTING_ROLES = ("dispatcher", "supervisor")
+
+
+def _acting_actor(system: ExternalSystem) -> Actor | None:
+    user = system.acting_user
+    if user is None or not user.is_active or user.jurisdiction_id != system.jurisdiction_id:
+        return None
+    return Actor.for_user(user)
+
+
+def _record_status(
+    system: ExternalSystem,
+    case: Case,
+    update: mappings.StatusUpdate,
+    *,
+    outcome: str,
+    from_status: str,
+    action: str = "",
+    detail: str = "",
+) -> InboundStatus:
+    return InboundStatus.objects.create(
+        system=system,
+        case=case,
+        their_status=update.their_status,
+        our_status=update.our_status,
+        action=action,
+        note=update.note,
+        outcome=outcome,
+        detail=detail[:255],
+        from_status=from_status,
+    )
+
+
+def receive_status(
+    *, jurisdiction_code: str, code: str, timestamp: str, signature: str, body: bytes
+) -> InboundStatus:
+    """One signed status update of a system about a case it sent → the workflow move it maps to.
+
+    Checked like `receive` (system, window, signature, replay, JSON, mapping; 404 `unknown_case`
+    when no case of theirs has that id). The move is made by `cases.services.perform` as the
+    system's acting account when one row of `SYSTEM_ACTIONS` leads from the case's status to the
+    mapped one; otherwise (already there, no such move, no account, a guard's refusal) nothing moves
+    and the update is kept with its outcome for the dispatcher. Always answered 200 once accepted:
+    the sender cannot fix our workflow by sending again."""
+    system = _system_for(jurisdiction_code, code)
+    digest = check_signature(system, timestamp, signature, body)
+    try:
+        event = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(_("The body is not JSON."), code="malformed_json") from exc
+    if not isinstance(event, dict):
+        raise InvalidInput(_("The body must be a JSON object."), code="malformed_json")
+    update = mappings.apply_status(system.mapping, event)
+    case = Case.objects.filter(
+        jurisdiction_id=system.jurisdiction_id,
+        channel=Channel.SYSTEM,
+        external_ref=f"{system.code}:{update.external_id}",
+    ).first()
+    if case is None:
+        raise NotFound(_("No case of this system has that id."), code="unknown_case")
+    try:
+        with transaction.atomic():
+            InboundNonce.objects.create(system=system, signature=digest)
+    except IntegrityError as exc:
+        raise Conflict(_("This signed request was already received."), code="replayed") from exc
+    from_status = case.status
+    if case.status == update.our_status:
+        return _record_status(
+            system, case, update, outcome=InboundStatusOutcome.ALREADY, from_status=from_status
+        )
+    rows = [
+        row
+        for row in workflow.transitions_from(case.status)
+        if row.action in SYSTEM_ACTIONS and row.next_status == update.our_status
+    ]
+    if not rows:
+        return _record_status(
+            system, case, update, outcome=InboundStatusOutcome.NO_TRANSITION, from_status=from_status
+        )
+    actor = _acting_actor(system)
+    action = rows[0].action
+    if actor is None:
+        return _record_status(
+            system,
+            case,
+            update,
+            outcome=InboundStatusOutcome.NO_ACTING_USER,
+            from_status=from_status,
+            action=action,
+        )
+    note = update.note or _("%(system)s: status %(status)s") % {
+        "system": system.name,
+        "status": update.their_status,
+    }
+    try:
+        with transaction.atomic():
+            case = cases.perform(actor=actor, case_id=case.pk, action=action, note=note[:500])
+            row = _record_status(
+                system,
+                case,
+                update,
+                outcome=InboundStatusOutcome.APPLIED,
+                from_status=from_status,
+                action=action,
+            )
+            audit.record(
+                actor=actor,
+                action="system.status_applied",
+                target=case,
+                before={"status": from_status},
+                after={
+                    "status": update.our_status,
+                    "system": system.code,
+                    "their_status": update.their_status,
+                },
+            )
+    except DomainError as exc:
+        return _record_status(
+            system,
+            case,
+            update,
+            outcome=InboundStatusOutcome.REFUSED,
+            from_status=from_status,
+            action=action,
+            detail=f"{exc.code}: {exc.message}",
+        )
+    return row
 
 
 def prune_nonces() -> int:
@@ -369,6 +539,132 @@ def due(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# How many callbacks one sweep takes at once, and how many of them are on the wire together.
+BATCH = 100
+CONCURRENCY = 16
+# The one session's pool holds a connection per concurrent delivery (requests keeps 10 by default).
+_session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=CONCURRENCY * 2))
+_session.mount("https://", requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=CONCURRENCY * 2))
+
+
+def claim_due(limit: int = BATCH, *, due_by: datetime | None = None) -> tuple[str, list[int]]:
+    """Lease up to `limit` due callbacks at once under one token, oldest first: (token, ids).
+
+    One transaction: the due rows are locked with `FOR UPDATE SKIP LOCKED` (PostgreSQL; workers
+    sweeping together take different rows and never wait on each other), then leased and counted as
+    an attempt. SQLite has no row locks: its transactions take the write lock when they begin
+    (`transaction_mode` IMMEDIATE), so two sweeps there take turns. `due_by`: only rows due by
+    then (a sweep's start: what failed during the sweep waits for the next one)."""
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    with transaction.atomic():
+        ids = list(
+            Callback.objects.select_for_update(skip_locked=True)
+            .filter(state=CallbackState.PENDING, next_attempt_at__lte=min(now, due_by or now))
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Callback.objects.filter(pk__in=ids).update(
+                lease_until=now + timedelta(seconds=lease_seconds()),
+                lease_token=token,
+                attempts=F("attempts") + 1,
+            )
+    return token, ids
+
+
+def _send(row: Callback) -> tuple[int | None, str]:
+    try:
+        answer = post(row)
+    except requests.RequestException as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:255]
+    return answer.status_code, "" if answer.ok else f"HTTP {answer.status_code}"
+
+
+def deliver_due(
+    limit: int = BATCH, *, concurrency: int = CONCURRENCY, due_by: datetime | None = None
+) -> dict[str, int]:
+    """One batch: lease the due callbacks (`claim_due`), POST them `concurrency` at a time over the
+    pooled session, and record the outcomes in a few statements, each only on rows whose lease is
+    still this batch's (a batch that outlived its lease changes nothing). Same semantics as
+    `deliver`: at least once, the idempotency key on every attempt, back-off, dead letters."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db.models import Case as Choose
+    from django.db.models import Value, When
+    from django.db.models.functions import Cast
+
+    def field(name: str) -> Any:
+        return Callback._meta.get_field(name)
+
+    token, ids = claim_due(limit, due_by=due_by)
+    if not ids:
+        return {}
+    rows = list(Callback.objects.select_related("system").filter(pk__in=ids, lease_token=token))
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(rows)))) as pool:
+        results = list(pool.map(_send, rows))
+    now = timezone.now()
+    mine = Callback.objects.filter(lease_token=token)
+    delivered = [(r, st) for r, (st, err) in zip(rows, results, strict=True) if not err]
+    failed = [(r, st, err) for r, (st, err) in zip(rows, results, strict=True) if err]
+    dead = [f for f in failed if f[0].attempts >= max_attempts()]
+    retry = [f for f in failed if f[0].attempts < max_attempts()]
+    counts: dict[str, int] = {}
+    if delivered:
+        by_status: dict[int | None, list[int]] = {}
+        for r, st in delivered:
+            by_status.setdefault(st, []).append(r.pk)
+        for st, pks in by_status.items():
+            n = mine.filter(pk__in=pks).update(
+                state=CallbackState.DELIVERED,
+                delivered_at=now,
+                lease_until=None,
+                lease_token="",
+                last_error="",
+                last_http_status=st,
+            )
+            if n:
+                counts["delivered"] = counts.get("delivered", 0) + n
+    for group, extra, outcome in (
+        (dead, {"state": CallbackState.DEAD, "dead_at": now}, "dead"),
+        (retry, {}, "failed"),
+    ):
+        if not group:
+            continue
+        values: dict[str, Any] = {
+            "last_error": Choose(
+                *[When(pk=r.pk, then=Value(err, output_field=field("last_error"))) for r, _st, err in group],
+                output_field=field("last_error"),
+            ),
+            # Cast: a CASE of nothing but NULLs (no answer at all) is text to PostgreSQL.
+            "last_http_status": Cast(
+                Choose(*[When(pk=r.pk, then=Value(st)) for r, st, _err in group]),
+                output_field=field("last_http_status"),
+            ),
+        }
+        if outcome == "failed":
+            values["next_attempt_at"] = Choose(
+                *[
+                    When(
+                        pk=r.pk,
+                        then=Value(
+                            now + timedelta(seconds=backoff(r.attempts)),
+                            output_field=field("next_attempt_at"),
+                        ),
+                    )
+                    for r, _s, _e in group
+                ],
+                output_field=field("next_attempt_at"),
+            )
+        n = mine.filter(pk__in=[r.pk for r, _st, _err in group]).update(
+            lease_until=None, lease_token="", **extra, **values
+        )
+        if n:
+            counts[outcome] = counts.get(outcome, 0) + n
+    return counts
 
 
 def replay(*, actor: Actor, callback_id: int) -> Callback:

@@ -65,6 +65,7 @@ def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", 
         return
     case = event.case
     status = public_status(event.to_status)
+    link = ""
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         facts = {"district": case.jurisdiction.name, "number": case.number}
         if action == "register":
@@ -74,13 +75,19 @@ def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", 
             ) % {**facts, "link": _follow(case.number)}
         elif action == "answer":
             key, purpose = "answered", "case_answered"
+            link = _rating_link(case)
             answer = event.note.strip()
-            if len(answer) > MAX_ANSWER:
-                answer = answer[: MAX_ANSWER - 1] + "…"
+            # The answer and its rating link in one message (docs/decisions/085): the answer
+            # yields room to the link.
+            room = MAX_ANSWER - len(link)
+            if len(answer) > room:
+                answer = answer[: max(room, 40) - 1] + "…"
             text = _("[%(district)s] The answer to your question %(number)s: %(answer)s") % {
                 **facts,
                 "answer": answer,
             }
+            if link:
+                text += " " + _("Please rate the answer: %(link)s") % {"link": link}
         elif status in NEWS and (not event.from_status or public_status(event.from_status) != status):
             key, purpose = f"status:{status}", f"case_{status}"
             text = {
@@ -104,8 +111,20 @@ def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", 
             purpose=purpose,
             text=text,
             phone=_phone(case),
-            data={"status": status, "link": _follow(case.number)},
+            data={
+                "status": status,
+                "link": (_rating_link(case) if action == "answer" else "") or _follow(case.number),
+            },
         )
+
+
+def _rating_link(case: Case) -> str:
+    """The signed rating link of an answered consultation ('' when it has none)."""
+    from zhiguan.intake import citizen as intake_citizen
+
+    if case.closed_at is None:
+        return ""
+    return intake_citizen.rating_link(intake_citizen.callback_token(case))
 
 
 def _follow(number: str) -> str:

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +28,7 @@ from zhiguan.cases import services as cases
 from zhiguan.cases.models import Case, Channel, RequestType
 from zhiguan.errors import DomainError, InvalidInput
 from zhiguan.intake.publicstatus import public_status
-from zhiguan.intake.wechat import crypto
+from zhiguan.intake.wechat import crypto, media
 from zhiguan.intake.wechat.messages import (
     MalformedMessage,
     Message,
@@ -51,7 +48,6 @@ from zhiguan.tenancy.models import Jurisdiction
 CLIENT_NAME = "微信公众号"
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 9
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SUBMIT_WORDS = {"提交", "完成", "确认提交", "submit"}
 CANCEL_WORDS = {"取消", "重新开始", "cancel"}
 PROGRESS_WORDS = {"进度", "查询", "查询进度", "progress"}
@@ -288,43 +284,30 @@ def _text(account: WechatAccount, message: Message) -> str:
     return _('Noted. Add photos if you wish, then send "提交".')
 
 
-def _fetch_photo(actor: Actor, message: Message) -> int | None:
-    """The photo behind PicUrl, stored as a pending attachment; None when it cannot be fetched
-    or is not a picture (the request goes on without it)."""
-    if not message.pic_url.startswith(("http://", "https://")):
-        return None
-    try:
-        with urllib.request.urlopen(
-            message.pic_url, timeout=settings.ZHIGUAN_WECHAT_MEDIA_TIMEOUT
-        ) as response:
-            data = response.read(MAX_PHOTO_BYTES + 1)
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError):
-        return None
-    if len(data) > MAX_PHOTO_BYTES:
-        return None
-    upload = SimpleUploadedFile(f"wechat-{message.msg_id or 'photo'}.jpg", data)
-    try:
-        with transaction.atomic():
-            return cases.upload_attachment(
-                actor=actor, upload=upload, allowed=cases.IMAGE_TYPES, field="photo"
-            ).pk
-    except DomainError:
-        return None
-
-
 def _image(account: WechatAccount, message: Message) -> str:
+    """The photo is noted, not fetched: WeChat waits 5 s for the reply. `media.fetch_photos` takes
+    it from PicUrl (allowed hosts only) or by MediaId after the reply (docs/decisions/085)."""
     conv = _open_conversation(account, message.from_user, create=True)
     assert conv is not None
     if len(conv.photos) >= MAX_PHOTOS:
         return _('Nine photos at most. Send "提交" when you are done.')
-    attachment_id = _fetch_photo(channel_actor(account.jurisdiction), message)
+    if not message.media_id and not media.pic_url_allowed(message.pic_url):
+        return _("The photo could not be received; you may send it again.")
     conv.photos = [
         *conv.photos,
-        {"media_id": message.media_id, "pic_url": message.pic_url, "attachment_id": attachment_id},
+        {
+            "media_id": message.media_id,
+            "pic_url": message.pic_url,
+            "attachment_id": None,
+            "state": media.PENDING,
+        },
     ]
     conv.save(update_fields=["photos", "updated_at"])
-    if attachment_id is None:
-        return _("The photo could not be received; you may send it again.")
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from zhiguan.intake.wechat import tasks
+
+        conv_id = conv.pk
+        transaction.on_commit(lambda: tasks.fetch_photos.delay(conv_id))
     if not conv.description.strip():
         return _("Photo received. Now describe the problem in words.")
     return _('Photo received. Send your location or "提交".')
