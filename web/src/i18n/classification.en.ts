@@ -9,4 +9,8 @@ export default {
   department: 'Suggested lead department: {name} ({p})',
   version: 'model v{v}',
   loadFailed: 'Could not load the suggestion: {message}',
+  duplicates: 'Possibly the same problem',
+  likely: 'Likely duplicate',
+  maybe: 'Maybe related',
+  mergeHint: 'If it is the same problem: register, then merge the new case into the existing one on its page.',
 }

@@ -9,4 +9,8 @@ export default {
   department: '建议主办部门：{name}（{p}）',
   version: '模型 v{v}',
   loadFailed: '分类建议加载失败：{message}',
+  duplicates: '疑似重复的案件',
+  likely: '很可能重复',
+  maybe: '可能相关',
+  mergeHint: '如确为同一问题：登记后在新案件页执行“合并”，并入已有案件办理。',
 }
