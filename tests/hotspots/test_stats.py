@@ -244,3 +244,15 @@ def test_geojson_cells_are_closed_lng_lat_polygons():
     gi = stats.getis_ord(cells, np.arange(7, dtype=float), permutations=0)
     layer = stats.gistar_geojson(gi)
     assert {"count", "z", "p", "p_fdr", "bin"} <= set(layer["features"][0]["properties"])
+
+
+def test_empty_cells_among_empty_cells_are_not_cold_spots():
+    """esda's p_sim folds ties onto the rare side: observed 0 with every permutation 0 would get the
+    smallest p there is. Ties count as "as extreme" here, so a sparse area is not one big cold spot."""
+    centre = h3.latlng_to_cell(30.3, 120.35, 9)
+    cells = [h3.str_to_int(c) for c in h3.grid_disk(centre, 6)]
+    y = np.zeros(len(cells))
+    y[:3] = [1, 1, 1]  # three lone cases in a ring of 127 cells
+    result = stats.getis_ord(cells, y, permutations=199, fdr=False, seed=1)
+    assert not (result.bin < 0).any()
+    assert (result.p[y == 0] > 0.5).mean() > 0.9

@@ -227,9 +227,17 @@ def getis_ord(
         )
     z = np.nan_to_num(np.asarray(g.Zs, dtype=np.float64))
     if permutations:
-        p_sim = np.asarray(g.p_sim, dtype=np.float64)
         # Not p_z_sim: the normal approximation of the permutation distribution is poor for skewed
         # counts (an all-zero neighbourhood gets p_z_sim 0.14 while no permutation is that low).
+        # Not esda's p_sim either: it folds ties onto the rare side, so an empty cell among empty
+        # cells (observed 0, every permutation 0) gets the smallest p there is and a whole sparse
+        # district turns into "cold spots". Each tail counts its ties as "as extreme" instead.
+        sims = np.asarray(g.rGs, dtype=np.float64)  # n × permutations
+        observed = np.asarray(g.Gs, dtype=np.float64)[:, None]
+        tol = 1e-12 * np.maximum(1.0, np.abs(observed))
+        high = ((sims >= observed - tol).sum(axis=1) + 1) / (permutations + 1)
+        low = ((sims <= observed + tol).sum(axis=1) + 1) / (permutations + 1)
+        p_sim = np.minimum(high, low)
         p = np.minimum(1.0, 2.0 * p_sim)
     else:
         from scipy.stats import norm
