@@ -4974,7 +4974,7 @@ export interface components {
             permutations: number;
             /**
              * Resolution
-             * @default 9
+             * @default 8
              */
             resolution: number;
         };
