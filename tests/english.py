@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 # Acronyms, formats, units and proper names that read the same in a Chinese sentence; "English" is
 # the language switch naming its own language; AppID/AppSecret/EncodingAESKey are the field names
-# the WeChat platform's own console shows, which an administrator copies from.
+# the WeChat platform's own console shows, which an administrator copies from; FixMyStreet is the
+# name of the citizen-reporting product that Open311 clients are (mySociety's).
 _ALLOWED_TEXT = """
     API APIs JSON GeoJSON CSV Excel XLSX PDF PNG JPEG JPG GIF WebP SVG HEIC ZIP URL URI HTTP HTTPS
     ID IDs WGS GCJ GPS UTC ISO SMS OTP CSRF IP IPv SQL SQLite PostgreSQL Redis Celery Django Ninja
@@ -20,6 +21,7 @@ _ALLOWED_TEXT = """
     Zhiguan Bearer Token UUID Unicode ASCII UTF SHA true false null Cookie App LDAP Accept Mac
     Ctrl Alt Shift Enter Esc Tab
     AppID AppSecret EncodingAESKey
+    FixMyStreet
     English
 """
 ALLOWED = {word.lower() for word in _ALLOWED_TEXT.split()}

@@ -45,7 +45,7 @@ def test_the_demo_key_is_printed_the_same_every_time_and_works(world):
     services.print_demo_key(lines.append)
     assert lines[1] == lines[3] and lines[1].strip().startswith("o311_")
     assert world.jurisdiction.code in lines[0]
-    assert Open311Key.objects.filter(name="demo").count() == 1
+    assert Open311Key.objects.filter(name="演示客户端").count() == 1
     assert client().post(BASE + "requests.json", form(world, lines[1].strip())).status_code == 201
 
 

@@ -9,7 +9,7 @@ export default {
     keys: {
       issue: '发放密钥',
       name: '客户端名称',
-      namePlaceholder: '如 fixmystreet',
+      namePlaceholder: '如 市民网站',
       prefix: '密钥前缀',
       state: '状态',
       active: '有效',

@@ -50,7 +50,7 @@ CHANNEL = "open311" if "open311" in Channel.values else Channel.APP
 KEY_PREFIX = "o311"
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 255
-DEMO_KEY_NAME = "demo"
+DEMO_KEY_NAME = "演示客户端"  # shown in the keys list of a Chinese console
 
 
 # ------------------------------------------------------------------------------------------ keys
