@@ -37,6 +37,7 @@ _TECHNICAL = re.compile(
     r"|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b"  # a time zone: Asia/Shanghai
     r"|\S*\*{3,}\S*"  # a masked value: a phone, a password digest
     r"|\bOpen311\b|\bGeoReport\b"  # the standard's name
+    r"|\bo311_\w+"  # an Open311 API key's visible prefix (o311_<hex>_…)
     r"|\bYYYY-MM-DD\b|\bHH:MM(?::SS)?\b"
     # A code or key name quoted in a sentence: '…', “…”, "…"; a hexadecimal id (H3 cells, digests).
     r"|'[A-Za-z0-9_.\-]+'|“[A-Za-z0-9_.\-]+”|\"[A-Za-z0-9_.\-]+\"|\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b"
