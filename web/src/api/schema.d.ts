@@ -4958,26 +4958,6 @@ export interface components {
             /** Updated */
             updated: number;
         };
-        /** GiParams */
-        GiParams: {
-            /** Category Id */
-            category_id?: number | null;
-            /**
-             * Days
-             * @default 90
-             */
-            days: number;
-            /**
-             * Permutations
-             * @default 999
-             */
-            permutations: number;
-            /**
-             * Resolution
-             * @default 8
-             */
-            resolution: number;
-        };
         /**
          * GridDutyIn
          * @description Who is on duty for the grid; null: nobody (cases wait for the dispatcher).
@@ -5051,8 +5031,28 @@ export interface components {
              */
             limit: number;
         };
-        /** HotIssueOut */
-        HotIssueOut: {
+        /** HotspotGiParams */
+        HotspotGiParams: {
+            /** Category Id */
+            category_id?: number | null;
+            /**
+             * Days
+             * @default 90
+             */
+            days: number;
+            /**
+             * Permutations
+             * @default 999
+             */
+            permutations: number;
+            /**
+             * Resolution
+             * @default 8
+             */
+            resolution: number;
+        };
+        /** HotspotHotIssueOut */
+        HotspotHotIssueOut: {
             /**
              * End
              * Format: date-time
@@ -5077,6 +5077,59 @@ export interface components {
             start: string;
             /** Title */
             title: string;
+        };
+        /** HotspotRecurringOut */
+        HotspotRecurringOut: {
+            /** Category */
+            category: string;
+            /** Count */
+            count: number;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Numbers */
+            numbers: string[];
+            /** Place */
+            place: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Total */
+            total: number;
+        };
+        /** HotspotRecurringParams */
+        HotspotRecurringParams: {
+            /** Category Id */
+            category_id?: number | null;
+            /**
+             * Days
+             * @default 90
+             */
+            days: number;
+            /**
+             * Min Count
+             * @default 3
+             */
+            min_count: number;
+            /**
+             * Window Days
+             * @default 30
+             */
+            window_days: number;
+        };
+        /** HotspotWindowParams */
+        HotspotWindowParams: {
+            /** Category Id */
+            category_id?: number | null;
+            /**
+             * Days
+             * @default 90
+             */
+            days: number;
         };
         /** ImportOut */
         ImportOut: {
@@ -6116,29 +6169,6 @@ export interface components {
             last_case_status: string;
             /** Open Count */
             open_count: number;
-        };
-        /** RecurringOut */
-        RecurringOut: {
-            /** Category */
-            category: string;
-            /** Count */
-            count: number;
-            /**
-             * End
-             * Format: date-time
-             */
-            end: string;
-            /** Numbers */
-            numbers: string[];
-            /** Place */
-            place: string;
-            /**
-             * Start
-             * Format: date-time
-             */
-            start: string;
-            /** Total */
-            total: number;
         };
         /** RecurringParams */
         RecurringParams: {
@@ -7296,16 +7326,6 @@ export interface components {
              * @default
              */
             template_id: string;
-        };
-        /** WindowParams */
-        WindowParams: {
-            /** Category Id */
-            category_id?: number | null;
-            /**
-             * Days
-             * @default 90
-             */
-            days: number;
         };
         /** YearIn */
         YearIn: {
@@ -18196,7 +18216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HotIssueOut"][];
+                    "application/json": components["schemas"]["HotspotHotIssueOut"][];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
@@ -18293,7 +18313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecurringOut"][];
+                    "application/json": components["schemas"]["HotspotRecurringOut"][];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */

@@ -17,24 +17,24 @@ from zhiguan.schemas import Id, ParamsSchema
 router = Router(tags=["hotspots"])
 
 
-class WindowParams(ParamsSchema):
+class HotspotWindowParams(ParamsSchema):
     days: int = Field(default=90, ge=1, le=queries.MAX_DAYS)
     category_id: Id | None = None
 
 
-class GiParams(WindowParams):
+class HotspotGiParams(HotspotWindowParams):
     # Resolution 8 (cells ≈ 0.7 km²): at 9 a district of a few hundred cases a month leaves nearly
     # every cell empty and nothing survives the FDR correction over thousands of cells.
     resolution: int = Field(default=8, ge=7, le=10)
     permutations: int = Field(default=999, ge=0, le=9999)
 
 
-class RecurringParams(WindowParams):
+class HotspotRecurringParams(HotspotWindowParams):
     window_days: int = Field(default=30, ge=1, le=366)
     min_count: int = Field(default=3, ge=2, le=1000)
 
 
-class RecurringOut(Schema):
+class HotspotRecurringOut(Schema):
     place: str
     category: str
     count: int
@@ -44,7 +44,7 @@ class RecurringOut(Schema):
     numbers: list[str]
 
 
-class HotIssueOut(Schema):
+class HotspotHotIssueOut(Schema):
     rank: int
     heat: float
     title: str
@@ -71,7 +71,7 @@ def _first_clause(text: str) -> str:
 
 
 @router.get("/gistar", summary="Getis-Ord Gi* hot and cold spots by H3 cell (GeoJSON)")
-def gistar(request: ActorRequest, params: Query[GiParams]) -> dict[str, Any]:
+def gistar(request: ActorRequest, params: Query[HotspotGiParams]) -> dict[str, Any]:
     require(request.auth, "case.view")
     pts = queries.points(queries.window(request.auth, days=params.days, category_id=params.category_id))
     if len(pts) < 3:
@@ -85,9 +85,11 @@ def gistar(request: ActorRequest, params: Query[GiParams]) -> dict[str, Any]:
 
 
 @router.get(
-    "/recurring", response=list[RecurringOut], summary="Recurring problems (高频诉求) by component or grid"
+    "/recurring",
+    response=list[HotspotRecurringOut],
+    summary="Recurring problems (高频诉求) by component or grid",
 )
-def recurring(request: ActorRequest, params: Query[RecurringParams]) -> list[dict[str, Any]]:
+def recurring(request: ActorRequest, params: Query[HotspotRecurringParams]) -> list[dict[str, Any]]:
     require(request.auth, "case.view")
     rows = queries.recurring_records(
         queries.window(request.auth, days=params.days, category_id=params.category_id)
@@ -109,10 +111,10 @@ def recurring(request: ActorRequest, params: Query[RecurringParams]) -> list[dic
 
 @router.get(
     "/hot-issues",
-    response=list[HotIssueOut],
+    response=list[HotspotHotIssueOut],
     summary="Hot issues (热点问题): requests about the same matter, hottest first",
 )
-def hot_issues(request: ActorRequest, params: Query[WindowParams]) -> list[dict[str, Any]]:
+def hot_issues(request: ActorRequest, params: Query[HotspotWindowParams]) -> list[dict[str, Any]]:
     require(request.auth, "case.view")
     rows = queries.hot_issue_rows(
         queries.window(request.auth, days=params.days, category_id=params.category_id)
