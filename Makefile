@@ -17,7 +17,7 @@ WEB_BUILD := web/dist/index.html
 NEED_NODE = @command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
 	echo "Node.js 20+ and npm are needed to build the web console (web/): install them (Debian: apt-get install nodejs npm)." >&2; exit 1; }
 
-.PHONY: install run serve demo test test-sqlite test-postgres lint bench messages clean web web-test e2e browser
+.PHONY: install system run serve demo test test-sqlite test-postgres lint bench messages clean web web-test e2e browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,19 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-install: $(STAMP)
+install: system $(STAMP)
+
+# Debian packages the Python side needs: Pango for WeasyPrint's PDFs, a CJK font for Chinese
+# typesetting, poppler-utils to look at PDF pages as images. Installed when missing and running as root.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+system:
+	@if fc-list 2>/dev/null | grep -q "Noto Sans CJK" && ldconfig -p | grep -q libpangoft2 && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "== installing $(SYSTEM_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "PDF reports need Debian's $(SYSTEM_PACKAGES): run 'sudo apt-get install $(SYSTEM_PACKAGES)'." >&2; exit 1; \
+	fi
 
 $(WEB_DEPS): web/package-lock.json
 	$(NEED_NODE)
