@@ -17,9 +17,11 @@ from zhiguan.demo.cases_run import build_demo_cases
 pytestmark = pytest.mark.django_db
 
 
-def _build(data_dir: Path | None) -> dict[str, Any]:
+def _build(data_dir: Path | None, *, history: bool = False) -> dict[str, Any]:
     jurisdiction = build_demo(data_dir=data_dir, cases=0, log=lambda _line: None)
-    return build_demo_cases(jurisdiction=jurisdiction, data_dir=data_dir, count=120, log=lambda _line: None)
+    return build_demo_cases(
+        jurisdiction=jurisdiction, data_dir=data_dir, count=120, log=lambda _line: None, history=history
+    )
 
 
 def _assert_continuous_timelines() -> None:
@@ -70,3 +72,28 @@ def test_demo_cases_use_the_real_messages_when_present() -> None:
     assert built["failed"] == {}
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
     _assert_continuous_timelines()
+
+
+def test_the_demo_brings_two_years_of_closed_history_as_a_migration_would() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zhiguan.demo.cases_plan import HISTORY_DAYS
+
+    _build(None, history=True)
+    imported = Case.objects.filter(events__action="import")
+    recent_start = timezone.now() - timedelta(days=HISTORY_DAYS)
+    # About 120 / 90 a day over 25 months, less the growth: several hundred.
+    assert 500 < imported.count() < 1500
+    assert set(imported.values_list("status", flat=True)) <= {Status.CLOSED, Status.CALLBACK_DONE}
+    assert not imported.filter(created_at__gte=recent_start).exists()
+    assert not imported.filter(closed_at__gte=recent_start).exists()
+    oldest = imported.order_by("created_at").values_list("created_at", flat=True).first()
+    assert oldest is not None and timezone.now() - oldest > timedelta(days=365 * 2 + 60)
+    # Quieter at weekends: fewer than 2/7 of the requests come in on Saturdays and Sundays.
+    weekend = sum(
+        1 for at in imported.values_list("created_at", flat=True) if timezone.localtime(at).weekday() >= 5
+    )
+    assert weekend / imported.count() < 0.22
+    assert imported.exclude(street__isnull=True).count() > 0.8 * imported.count()

@@ -88,7 +88,9 @@ def _assert_local_places() -> None:
 
 def test_demo_from_generated_content_leads_every_category_to_a_sensible_department() -> None:
     jurisdiction = build_demo(data_dir=None, cases=0, log=lambda _line: None)
-    build_demo_cases(jurisdiction=jurisdiction, data_dir=None, count=60, log=lambda _line: None)
+    build_demo_cases(
+        jurisdiction=jurisdiction, data_dir=None, count=60, log=lambda _line: None, history=False
+    )
 
     _assert_every_category_led(SPOT_CHECKS_BUILTIN)
     _assert_every_department_has_a_leader()
@@ -102,7 +104,9 @@ def test_real_demo_routes_most_cases_by_rule_and_keeps_taxi_and_pension_cases_aw
     if not (SHARED_DATA / "geo_qiantang").is_dir():
         pytest.skip(f"real 下沙 estate names not available: {SHARED_DATA}")
     jurisdiction = build_demo(data_dir=data_dir, cases=0, log=lambda _line: None)
-    built = build_demo_cases(jurisdiction=jurisdiction, data_dir=data_dir, count=200, log=lambda _line: None)
+    built = build_demo_cases(
+        jurisdiction=jurisdiction, data_dir=data_dir, count=200, log=lambda _line: None, history=False
+    )
     assert built["failed"] == {}
 
     _assert_every_category_led(SPOT_CHECKS_REAL)

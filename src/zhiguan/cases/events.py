@@ -37,3 +37,8 @@ def notify_case_changed(*, case_id: int, event_id: int, action: str) -> None:
                 event_id,
                 exc_info=result,
             )
+
+# kwargs: jurisdiction_id, since, until (the registration times of what came in), count. Sent
+# after an import of closed cases from a previous system commits (`services.import_history`):
+# one signal for the batch, never one per case, for anything that keeps rollups of cases.
+history_imported = Signal()

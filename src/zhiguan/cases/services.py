@@ -8,6 +8,8 @@
   file behind), `reveal_reporters`: files for a later step, and the audited reveal;
   `set_published`: the lead department shows a repair photo on the case's public page.
 
+- `import_history`: closed cases brought over from the district's previous system (`history.py`).
+
 Nothing else creates a `CaseEvent`. After each commit `events.case_changed` is sent with ids only.
 The effect of each action lives in `effects.py`, deadlines in `deadlines.py`.
 """
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from zhiguan.audit import services as audit
 from zhiguan.cases import components as case_components
-from zhiguan.cases import deadlines, effects, registration, tasks, workflow
+from zhiguan.cases import deadlines, effects, history, registration, tasks, workflow
 from zhiguan.cases.attachments import (
     IMAGE_TYPES,
     check_upload,
@@ -34,13 +36,14 @@ from zhiguan.cases.attachments import (
     upload_attachment,
 )
 from zhiguan.cases.errors import InvalidTransition
-from zhiguan.cases.events import case_event_recorded
+from zhiguan.cases.events import case_event_recorded, history_imported
 from zhiguan.cases.models import Case, CaseAttachment, CaseEvent, CaseReporter, Channel, RequestType, Urgency
 from zhiguan.cases.reporters import reveal_reporters
 from zhiguan.cases.status import OPEN_STATUSES, Role, Status
 from zhiguan.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhiguan.geo.services import locate
 from zhiguan.org.duty import on_duty
+from zhiguan.org.models import Department
 from zhiguan.org.permissions import Actor, ActorKind, get_or_404, require, restrict
 from zhiguan.taxonomy.models import Category
 
@@ -52,6 +55,7 @@ __all__ = [
     "annotate_many",
     "check_upload",
     "discard_on_error",
+    "import_history",
     "perform",
     "public_file",
     "register",
@@ -220,6 +224,109 @@ def _save_registration(
         },
     )
     _notify_on_commit(case.pk, event.pk, "register")
+
+
+def import_history(*, actor: Actor, records: list[history.HistoricalCase], source: str) -> dict[str, int]:
+    """Bring closed cases over from the previous system `source`; returns {"imported", "skipped"}.
+
+    All or nothing: one bad record (unknown category, a point outside the district, closed before
+    it was registered …) refuses the batch with its index, and nothing is written. A record whose
+    previous-system number was imported before from the same source is skipped, so a file can be
+    imported again. Each case keeps its original registration and closure times and gets one
+    `import` event (at the moment of the import); one audit record covers the batch.
+    """
+    require(actor, "case.import")
+    source = source.strip()
+    if not source or len(source) > 32:
+        raise InvalidInput(_("Name the previous system (at most 32 characters)."), field="source")
+    history.check_batch(records)
+    jid = actor.jurisdiction.pk
+    categories = set(
+        Category.objects.filter(jurisdiction_id=jid, retired_at__isnull=True).values_list("pk", flat=True)
+    )
+    departments = set(Department.objects.filter(jurisdiction_id=jid).values_list("pk", flat=True))
+    for i, record in enumerate(records):
+        history.check(record, i, categories=categories, departments=departments)
+    locations = {}
+    for i, record in enumerate(records):
+        if record.lng is not None and record.lat is not None:
+            try:
+                locations[i] = locate(jurisdiction_id=jid, lng=record.lng, lat=record.lat)
+            except DomainError as exc:
+                exc.details = {**exc.details, "field": f"records[{i}].lng"}
+                raise
+    refs = {i: f"{source}:{r.legacy_number}"[:64] for i, r in enumerate(records)}
+    known = set(
+        Case.objects.filter(jurisdiction_id=jid, external_ref__in=refs.values()).values_list(
+            "channel", "external_ref"
+        )
+    )
+    todo = [i for i, r in enumerate(records) if (r.channel, refs[i]) not in known]
+    if not todo:
+        return {"imported": 0, "skipped": len(records)}
+    with transaction.atomic():
+        cases = []
+        for i in todo:
+            record = records[i]
+            day = timezone.localdate(record.registered_at)
+            number = registration.next_number(jid, actor.jurisdiction.code, day)
+            case = history.new_case(record, jurisdiction_id=jid, number=number, source=source)
+            if i in locations:
+                registration.apply_location(case, locations[i])
+            cases.append(case)
+        Case.objects.bulk_create(cases, batch_size=2000)
+        # `created_at` is the original registration time (bulk_create stamped the moment of import;
+        # bulk_update does not); `updated_at` the closure.
+        for case, i in zip(cases, todo, strict=True):
+            case.created_at, case.updated_at = records[i].registered_at, records[i].closed_at
+        Case.objects.bulk_update(cases, ["created_at", "updated_at"], batch_size=2000)
+        role = next(iter(actor.role_codes), "")
+        CaseEvent.objects.bulk_create(
+            [
+                _event_row(
+                    actor,
+                    case,
+                    1,
+                    "import",
+                    "",
+                    role,
+                    "",
+                    {
+                        "source": source,
+                        "legacy_number": records[i].legacy_number,
+                        "registered_at": records[i].registered_at,
+                        "closed_at": records[i].closed_at,
+                        **(
+                            {"callback_result": records[i].callback_result}
+                            if records[i].callback_result
+                            else {}
+                        ),
+                    },
+                )
+                for case, i in zip(cases, todo, strict=True)
+            ],
+            batch_size=2000,
+        )
+        since = min(records[i].registered_at for i in todo)
+        until = max(records[i].registered_at for i in todo)
+        audit.record(
+            actor=actor,
+            action="case.history_imported",
+            target=actor.jurisdiction,
+            after={
+                "source": source,
+                "imported": len(todo),
+                "skipped": len(records) - len(todo),
+                "since": since,
+                "until": until,
+            },
+        )
+        transaction.on_commit(
+            lambda: history_imported.send_robust(
+                sender="cases", jurisdiction_id=jid, since=since, until=until, count=len(todo)
+            )
+        )
+    return {"imported": len(todo), "skipped": len(records) - len(todo)}
 
 
 # ----------------------------------------------------------------------------------------- perform

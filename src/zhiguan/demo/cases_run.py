@@ -32,6 +32,7 @@ from zhiguan.cases.models import Case
 from zhiguan.demo import cases_content
 from zhiguan.demo.cases_plan import Plan, plan_cases
 from zhiguan.demo.cases_world import read_world, users
+from zhiguan.demo.history import import_demo_history
 from zhiguan.errors import DomainError
 from zhiguan.org.models import Department, DepartmentKind, User
 from zhiguan.org.permissions import Actor
@@ -193,11 +194,13 @@ def build_demo_cases(
     count: int = 3000,
     seed: int = DEFAULT_SEED,
     log: Any = print,
+    history: bool = True,
 ) -> dict[str, Any]:
     """Register `count` demo cases over the last three months and move them through the real services.
 
     Needs the demo departments, people, taxonomy (with default lead departments and profiles) and
-    geography. Deterministic for a seed and a day. Returns counts by status and any failed moves
+    geography. Before them, two years of closed requests come in as the district's history
+    (`demo.history`, unless `history` is False). Deterministic for a seed and a day. Returns counts by status and any failed moves
     (there should be none).
     """
     handlers = duty_handlers(jurisdiction)
@@ -207,6 +210,10 @@ def build_demo_cases(
     log(f"    planned {len(plans)} cases, {sum(len(p.steps) for p in plans)} moves")
     done, failures = run_plans(plans, people=people, handlers=handlers, log=log)
     sweep()
+    if history:
+        step = time.perf_counter()
+        past = import_demo_history(actor=Actor.system(jurisdiction), world=world, recent=len(plans))
+        log(f"    history: {past} in {time.perf_counter() - step:.1f} s")
     qs = Case.objects.filter(jurisdiction=jurisdiction)
     return {
         "source": "tipdm2020_c" if world.real_text else "generated",

@@ -45,6 +45,7 @@ ACTIONS: dict[str, str] = {
     "case.act": "perform workflow actions on cases (the workflow table decides which)",
     "case.reveal": "reveal the masked personal data of a case's reporters",
     "case.export": "export case lists as CSV or Excel",
+    "case.import": "import closed cases from a previous system (history for trends and forecasts)",
     "routing.view": "see routing rules and try where a case would go",
     "routing.manage": "create and revise routing rules",
     "supervision.view": "see supervision notices and the supervision board",

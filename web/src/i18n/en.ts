@@ -458,6 +458,12 @@ const en: typeof zhCN = {
     auto_assign_inspector: 'Assigned by grid for verification',
     component_change: 'City component changed',
     video_confirm: 'Confirmed on camera',
+    import: 'Imported from the previous system',
+    knowledge_answer: 'Answered with a knowledge article',
+    citizen_update: 'Update from the citizen',
+    wechat_photo: 'WeChat photo fetched',
+    classification_suggested: 'Category suggested',
+    classification_corrected: 'Category corrected by staff',
     ...intakeChannels.actions,
   },
   fields: {

@@ -446,6 +446,12 @@ export default {
     auto_assign_inspector: '按网格指派核查',
     component_change: '更改关联部件',
     video_confirm: '视频确认',
+    import: '历史数据导入',
+    knowledge_answer: '以知识库答复',
+    citizen_update: '市民补充信息',
+    wechat_photo: '微信照片已取回',
+    classification_suggested: '智能分类建议',
+    classification_corrected: '分类被人工更正',
     ...intakeChannels.actions,
   },
   fields: {
