@@ -22,10 +22,11 @@ import os
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+
+from zhiguan.csvio import ROW, CsvError, read_rows
 
 # Messages of this command are Chinese first: it runs without a request (no language negotiation).
 _MSG = {
@@ -33,10 +34,6 @@ _MSG = {
     "missing": "缺少参数 {arg}",
     "freq": "--freq 只能是 D（日）、W（周）或 M（月），收到：{value}",
     "horizon": "--horizon 应为 1 到 {most} 之间的整数，收到：{value}",
-    "no_file": "找不到输入文件：{path}",
-    "encoding": "输入文件不是 UTF-8 编码的 CSV：{path}",
-    "columns": "输入文件缺少列：{cols}（需要 date, series, count）",
-    "empty": "输入文件没有数据行：{path}",
     "date": "第 {row} 行的日期无法识别：{value!r}（应为 YYYY-MM-DD）",
     "count": "第 {row} 行的 count 不是数字：{value!r}",
     "negative": "第 {row} 行的 count 为负数：{value!r}",
@@ -78,36 +75,16 @@ def parse_count(text: str, row: int) -> float:
 
 def read_history(path: str) -> dict[str, tuple[list[date], list[float]]]:
     """Rows of the input grouped by series, in the order the series first appear."""
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError("no_file", path=path)
     groups: dict[str, tuple[list[date], list[float]]] = {}
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            fields = [c.strip().lower() for c in reader.fieldnames or []]
-            missing = [c for c in ("date", "count") if c not in fields]
-            if missing:
-                raise UsageError("columns", cols=", ".join(missing))
-            has_series = "series" in fields
-            for row, raw in enumerate(reader, start=2):
-                rec = {
-                    (k or "").strip().lower(): (v or "") for k, v in raw.items() if isinstance(v, str | None)
-                }
-                if not any(v.strip() for v in rec.values()):
-                    continue  # blank line
-                day = parse_date(rec.get("date", ""))
-                if day is None:
-                    raise UsageError("date", row=row, value=rec.get("date", ""))
-                count = parse_count(rec.get("count", ""), row)
-                name = rec.get("series", "").strip() if has_series else ""
-                dates, counts = groups.setdefault(name, ([], []))
-                dates.append(day)
-                counts.append(count)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UsageError("encoding", path=path) from exc
-    if not groups:
-        raise UsageError("empty", path=path)
+    for rec in read_rows(path, need=("date", "count")):
+        row = rec[ROW]
+        day = parse_date(rec.get("date", ""))
+        if day is None:
+            raise UsageError("date", row=row, value=rec.get("date", ""))
+        count = parse_count(rec.get("count", ""), int(row))
+        dates, counts = groups.setdefault(rec.get("series", "").strip(), ([], []))
+        dates.append(day)
+        counts.append(count)
     return groups
 
 
@@ -132,7 +109,7 @@ class Command(BaseCommand):
             if options.get("verb") != "predict":
                 raise UsageError("usage")
             self._predict(options)
-        except UsageError as exc:
+        except (UsageError, CsvError) as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(2)
 

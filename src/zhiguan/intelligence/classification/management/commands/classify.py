@@ -13,17 +13,14 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhiguan.csvio import ROW, CsvError, read_rows
+
 # Messages of this command are Chinese first: it runs without a request (no language negotiation).
 _MSG = {
-    "no_file": "找不到输入文件：{path}",
-    "encoding": "输入文件不是 UTF-8 编码的 CSV：{path}",
-    "columns": "输入文件缺少列：{cols}（需要 {need}，可选 title）",
-    "empty": "输入文件没有数据行：{path}",
     "empty_text": "第 {row} 行的 text 为空",
     "empty_label": "第 {row} 行的 label 为空",
     "model": "模型不可用：{detail}",
@@ -35,27 +32,6 @@ _MSG = {
 class UsageError(Exception):
     def __init__(self, code: str, **kw: Any):
         super().__init__(_MSG[code].format(**kw))
-
-
-def read_rows(path: str, need: tuple[str, ...]) -> list[dict[str, str]]:
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError("no_file", path=path)
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            fields = [c.strip() for c in reader.fieldnames or []]
-            missing = [c for c in need if c not in fields]
-            if missing:
-                raise UsageError("columns", cols=", ".join(missing), need=", ".join(need))
-            rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
-    except UnicodeDecodeError as exc:
-        raise UsageError("encoding", path=path) from exc
-    except csv.Error as exc:
-        raise UsageError("encoding", path=path) from exc
-    if not rows:
-        raise UsageError("empty", path=path)
-    return rows
 
 
 class Command(BaseCommand):
@@ -80,17 +56,17 @@ class Command(BaseCommand):
                 self._train(options)
             else:
                 self._predict(options)
-        except UsageError as exc:
+        except (UsageError, CsvError) as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(2)
 
     def _train(self, options: dict[str, Any]) -> None:
         from zhiguan.intelligence.classification.model import ModelError, TextClassifier
 
-        rows = read_rows(options["input"], ("text", "label"))
-        for i, row in enumerate(rows, start=2):
+        rows = read_rows(options["input"], need=("text", "label"))
+        for row in rows:
             if not row["label"].strip():
-                raise UsageError("empty_label", row=i)
+                raise UsageError("empty_label", row=row[ROW])
         try:
             clf = TextClassifier.train(
                 texts=[r["text"] for r in rows],
@@ -117,7 +93,7 @@ class Command(BaseCommand):
             clf = TextClassifier.load(options["model"])
         except ModelError as exc:
             raise UsageError("model", detail=str(exc)) from exc
-        rows = read_rows(options["input"], ("id", "text"))
+        rows = read_rows(options["input"], need=("id", "text"))
         started = time.monotonic()
         result = []
         batch = 2000
