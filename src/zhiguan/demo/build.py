@@ -24,6 +24,7 @@ from zhiguan.geo.demo import build_demo_geography
 from zhiguan.geo.models import Area
 from zhiguan.gis.demo import build_demo_basemap
 from zhiguan.intake.knowledge.demo import build_demo_knowledge
+from zhiguan.intake.systems.demo import build_demo_systems
 from zhiguan.org.permissions import Actor
 from zhiguan.taxonomy.demo import build_demo_taxonomy
 from zhiguan.tenancy.models import Jurisdiction
@@ -73,5 +74,6 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
                 f"  cameras at problem spots: {build_demo_watch_cameras(actor=actor, points=list(open_points))}"
             )
         log(f"  knowledge: {build_demo_knowledge(actor=actor)}")
+        log(f"  integrated systems: {build_demo_systems(actor=actor)}")
     log(f"  built in {time.perf_counter() - started:.1f} s")
     return jurisdiction
