@@ -151,3 +151,21 @@ def test_a_leader_reads_the_rules_without_buttons_to_change_them(browser, server
     css(browser, tid("dry-run"))
     assert not browser.find_elements(By.CSS_SELECTOR, tid("rule-new"))
     assert not browser.find_elements(By.CSS_SELECTOR, tid("menu-admin"))
+
+
+def test_admin_names_the_account_a_system_acts_as_and_reads_its_status_updates(browser, server):
+    log_in(browser, server, "admin")
+    browser.get(f"{server}/console/systems")
+    table = css(browser, tid("systems-table"))
+    wait(browser).until(lambda d: "110社会联动" in table.text and "信访系统" in table.text)
+    row = next(r for r in table.find_elements(By.CSS_SELECTOR, "tr") if "110社会联动" in r.text)
+    row.find_element(By.XPATH, ".//button[normalize-space()='编辑']").click()
+    picker = css(browser, tid("systems-acting-user"))
+    # The demo's 110 system moves its cases as the dispatcher.
+    wait(browser).until(lambda d: "（dispatcher）" in picker.text)
+    assert_chinese(browser, "对接系统编辑", allowed=["dispatcher"])
+    click(browser, "systems-save")
+    wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("systems-acting-user"))))
+    browser.find_element(By.XPATH, "//div[contains(@class,'el-tabs__item')][normalize-space()='状态回传']").click()
+    css(browser, tid("systems-updates"))
+    assert_chinese(browser, "状态回传")

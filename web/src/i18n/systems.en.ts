@@ -2,7 +2,17 @@
 export default {
   title: 'Integrated systems',
   intro: 'Events pushed by 110 social linkage, smart environment, digital city management, law enforcement, work safety and petitions become cases once their signature checks out; every status change of such a case is called back to its system, retried on failure, and listed as a dead letter after repeated failures.',
-  tabs: { systems: 'Systems and mappings', outbox: 'Callback queue', dead: 'Dead letters' },
+  tabs: { systems: 'Systems and mappings', outbox: 'Callback queue', dead: 'Dead letters', updates: 'Status updates' },
+  updates: {
+    intro: 'Every status update an integrated system sent and what came of it: only statuses the mapping allows move a case, acting as the account named below.',
+    allOutcomes: 'All outcomes',
+    received: 'Received',
+    theirs: 'Their status → ours',
+    outcome: 'Outcome',
+    caseNow: 'Case now',
+    detail: 'Detail',
+    outcomes: { applied: 'Case moved', already: 'Already so', no_transition: 'Cannot move from here', no_acting_user: 'No acting account', refused: 'Refused' },
+  },
   add: 'Add a system',
   edit: 'Edit',
   rotate: 'New secrets',
@@ -18,6 +28,9 @@ export default {
   no: 'No',
   none: 'None',
   dialog: {
+    actingUser: 'Acting account (the system moves cases as this person)',
+    actingNone: 'None: their status updates are recorded, cases are not moved',
+    actingHint: 'An active dispatcher or supervisor; the moves are audited under this account.',
     addTitle: 'Add an integrated system',
     editTitle: 'Edit the integrated system',
     fields: 'Fields (theirs → ours)',

@@ -2,7 +2,17 @@
 export default {
   title: '对接系统',
   intro: '110社会联动、智慧环保、数字城管、城管执法、安全生产、信访等系统推送的事件经签名校验后自动立案；案件每次状态变化都会回调来源系统，失败自动重试，多次失败后进入死信列表。',
-  tabs: { systems: '系统与映射', outbox: '回调队列', dead: '死信' },
+  tabs: { systems: '系统与映射', outbox: '回调队列', dead: '死信', updates: '状态回传' },
+  updates: {
+    intro: '对接系统发来的每条状态更新及其处理结果：只有映射允许的状态才会推动案件，并以下面指定的代办账号执行。',
+    allOutcomes: '全部结果',
+    received: '收到时间',
+    theirs: '对方状态 → 我方',
+    outcome: '处理结果',
+    caseNow: '案件现状',
+    detail: '说明',
+    outcomes: { applied: '已推动案件', already: '案件已是该状态', no_transition: '当前状态不能推进', no_acting_user: '未指定代办账号', refused: '被拒绝' },
+  },
   add: '新增系统',
   edit: '编辑',
   rotate: '重置密钥',
@@ -18,6 +28,9 @@ export default {
   no: '否',
   none: '暂无',
   dialog: {
+    actingUser: '代办账号（对方推动案件时以此身份执行）',
+    actingNone: '不指定：对方的状态更新只记录，不推动案件',
+    actingHint: '须为在岗的派遣员或督办员；操作记入该账号的审计记录。',
     addTitle: '新增对接系统',
     editTitle: '编辑对接系统',
     fields: '字段映射（对方字段 → 我方字段）',
