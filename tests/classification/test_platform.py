@@ -106,3 +106,25 @@ def test_refusals_and_no_model(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         case = world.new_case()
     assert not CaseEvent.objects.filter(case=case, action="classification_suggested").exists()
+
+
+def test_the_models_own_evaluation_counts_what_the_cases_became(world, django_capture_on_commit_callbacks):
+    """PRODUCT.md: smart modules are evaluated too — each month, how often the model was right."""
+    lamp, waste = _history(world)
+    admin = world.api("admin")
+    _train(admin, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        right = world.new_case(category_id=lamp.pk, description="路灯不亮很久了")
+        wrong_then_fixed = world.new_case(category_id=waste.pk, description="小区路灯坏了")
+        world.new_case(category_id=waste.pk, description="垃圾成堆发臭")
+    # The dispatcher re-files the second case under the category the model had said.
+    Case.objects.filter(pk=wrong_then_fixed.pk).update(category=lamp)
+    del right
+
+    (month,) = admin.get("classification/performance").json()
+    assert month["version"] == 1
+    assert month["suggested"] == 3 and month["confident"] == 3
+    assert month["agreed_at_intake"] == 2  # the operator took two of three
+    assert month["right_now"] == 3 and month["confident_right_now"] == 3
+    assert month["corrected"] == 1
+    assert world.api("operator").get("classification/performance").status_code == 403

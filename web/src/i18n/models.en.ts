@@ -24,4 +24,16 @@ export default {
   rolledBack: 'Rolled back',
   thresholdSaved: 'Threshold saved',
   loadFailed: 'Could not load: {message}',
+  online: {
+    title: 'On live cases, by month',
+    intro: "The model's suggestion for every newly registered request against what the case became: 'right now' counts the case's current category (a dispatcher's re-filing included); 'accuracy above the threshold' is how right the automatically filled category was.",
+    none: 'No suggestions yet: once a model is active every new request keeps its suggestion',
+    month: 'Month',
+    suggested: 'Suggestions',
+    rightNow: 'Top choice right',
+    coverage: 'Share above threshold',
+    confidentRight: 'Accuracy above threshold',
+    taken: 'Taken by the operator',
+    corrected: 'Corrected by staff',
+  },
 }

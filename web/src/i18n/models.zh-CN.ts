@@ -24,4 +24,16 @@ export default {
   rolledBack: '已回退',
   thresholdSaved: '阈值已保存',
   loadFailed: '加载失败：{message}',
+  online: {
+    title: '线上表现（按月）',
+    intro: '模型对每件新登记诉求的建议，与案件最终分类相比：“现在看对了”以案件当前分类为准（派遣员改过的也算）；“阈值以上准确率”是系统自动填入分类时的准确程度。',
+    none: '尚无建议记录：启用模型后，每件新登记的诉求都会留下建议',
+    month: '月份',
+    suggested: '建议数',
+    rightNow: '首选正确率',
+    coverage: '达到阈值的占比',
+    confidentRight: '阈值以上准确率',
+    taken: '受理员采纳率',
+    corrected: '被人工更正',
+  },
 }

@@ -11,6 +11,7 @@ from zhiguan.intelligence.classification.models import ModelVersion
 from zhiguan.intelligence.classification.schemas import (
     ClassificationSuggestIn,
     ClassificationSuggestionOut,
+    ClassifierMonthOut,
     ClassifierSettingsOut,
     ClassifierVersionOut,
     ThresholdIn,
@@ -66,3 +67,12 @@ def get_settings(request: ActorRequest) -> dict[str, float]:
 @router.put("/settings", response=ClassifierSettingsOut, summary="Set the confidence threshold")
 def put_settings(request: ActorRequest, payload: ThresholdIn) -> dict[str, float]:
     return {"threshold": services.set_threshold(request.auth, payload.threshold)}
+
+
+@router.get(
+    "/performance",
+    response=list[ClassifierMonthOut],
+    summary="How the models did on the cases they saw, by month and version (the last 12 months)",
+)
+def performance(request: ActorRequest) -> list[dict[str, Any]]:
+    return services.online_performance(request.auth)

@@ -54,3 +54,16 @@ class ThresholdIn(InputSchema):
 
 class ClassifierSettingsOut(Schema):
     threshold: float
+
+
+class ClassifierMonthOut(Schema):
+    """One month of one model version on the cases it saw (`queries.online_performance`)."""
+
+    month: str
+    version: int | None
+    suggested: int
+    confident: int
+    agreed_at_intake: int
+    right_now: int
+    confident_right_now: int
+    corrected: int

@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +355,14 @@ def suggest(actor: Actor, text: str) -> Suggestion:
     if found is None:
         return Suggestion(None, threshold(actor.jurisdiction.pk), [], [], False)
     return found
+
+
+def online_performance(actor: Actor, *, months: int = 12) -> list[dict[str, Any]]:
+    """The smart module's own evaluation (PRODUCT.md, 大考核): its suggestions against what the
+    cases became, month by month, for those who manage the models."""
+    require(actor, MANAGE)
+    since = timezone.now() - timedelta(days=31 * months)
+    return queries.online_performance(actor.jurisdiction.pk, since=since)
 
 
 def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", **kwargs: Any) -> None:
