@@ -38,6 +38,7 @@ def notify_case_changed(*, case_id: int, event_id: int, action: str) -> None:
                 exc_info=result,
             )
 
+
 # kwargs: jurisdiction_id, since, until (the registration times of what came in), count. Sent
 # after an import of closed cases from a previous system commits (`services.import_history`):
 # one signal for the batch, never one per case, for anything that keeps rollups of cases.
