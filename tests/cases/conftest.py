@@ -77,6 +77,7 @@ ACTOR_FOR = {
     "callback": "operator",
     "reopen": "supervisor",
     "merge": "dispatcher",
+    "unmerge": "supervisor",
 }
 
 
@@ -137,6 +138,7 @@ class World:
             "verify_fail": {"method": "camera", "camera": "CAM-001", "note": "仍有占道"},
             "callback": {"result": "dissatisfied"},
             "reopen": {"note": "市民不满意，重办"},
+            "unmerge": {"note": "不是同一问题，撤销合并"},
             "assign_inspector": {"inspector_id": self.users["inspector"].pk},
         }.get(action, {})
 
@@ -199,7 +201,8 @@ PATHS = {
         "close",
         "callback",
     ],
-    "merged": ["merge"],
+    # Merged after acceptance: undoing the merge brings it back to dispatch (docs/decisions/087).
+    "merged": ["submit", "merge"],
 }
 
 

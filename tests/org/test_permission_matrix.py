@@ -49,6 +49,7 @@ case.create         Y               Y          Y          .       Y         .   
 case.act            Y               Y          Y          Y       Y         .      .            Y
 case.reveal         Y               Y          Y          .       .         .      .            Y
 case.export         .               Y          Y          .       .         Y      .            Y
+case.import         .               .          .          .       .         .      .            Y
 routing.view        Y               Y          Y          .       .         Y      .            Y
 routing.manage      .               .          Y          .       .         .      .            Y
 supervision.view    .               Y          Y          Y       .         Y      .            Y
@@ -57,6 +58,7 @@ supervision.answer  .               .          .          Y       .         .   
 video.report        .               .          .          .       .         .      .            Y
 video.view_stream   .               Y          Y          .       .         .      Y            Y
 classification.manage .             .          .          .       .         .      .            Y
+duplicates.manage   .               .          .          .       .         .      .            Y
 """
 
 
@@ -121,6 +123,8 @@ def _probe(api, action: str, ctx: dict):
         return api.post("video/heartbeats", {"beats": []})
     if action == "classification.manage":
         return api.put("classification/settings", {"threshold": 0.4})
+    if action == "duplicates.manage":
+        return api.put("duplicates/settings", {"auto_merge": False, "threshold": 0.9})
     if action == "video.view_stream":
         from zhiguan.video.models import Camera
 
@@ -197,6 +201,8 @@ def _probe_case(api, action: str, ctx: dict, n: int):
         return api.post(f"cases/{ctx['case'].number}/reporters/reveal", {"reason": "回访联系"})
     if action == "case.export":
         return api.get("cases/export")
+    if action == "case.import":
+        return _service_probe(api, action)
     if action == "routing.view":
         return api.post("cases/routing/dry-run", {"category_id": ctx["category"].pk})
     if action == "routing.manage":
@@ -204,6 +210,29 @@ def _probe_case(api, action: str, ctx: dict, n: int):
             "cases/routing/rules", {"name": f"规则{n}", "lead_department_id": ctx["colleague"].department_id}
         )
     raise AssertionError(f"no probe for {action}")
+
+
+class _Outcome:
+    """A service call's outcome in the shape of a response (for actions without an HTTP door)."""
+
+    def __init__(self, status_code: int, code: str = ""):
+        self.status_code, self.content, self._code = status_code, code.encode(), code
+
+    def json(self) -> dict:
+        return {"error": {"code": self._code}}
+
+
+def _service_probe(api, action: str):
+    from zhiguan.cases import services
+    from zhiguan.errors import DomainError
+
+    actor = Actor.for_user(User.objects.get(pk=api.user.pk))
+    try:
+        # An empty batch: allowed actors get past the permission check to "nothing to import".
+        services.import_history(actor=actor, records=[], source="旧系统")
+    except DomainError as exc:
+        return _Outcome(exc.status, exc.code) if exc.code == "forbidden" else _Outcome(200)
+    return _Outcome(200)
 
 
 def _supervision_ctx(api, ctx: dict) -> dict:

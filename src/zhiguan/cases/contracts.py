@@ -119,4 +119,5 @@ INPUTS: dict[str, type[ActionIn]] = {
     "callback": CallbackIn,
     "reopen": NoteRequiredIn,
     "merge": MergeIn,
+    "unmerge": NoteRequiredIn,
 }

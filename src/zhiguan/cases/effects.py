@@ -22,7 +22,7 @@ from zhiguan.cases.contracts import ActionIn
 from zhiguan.cases.errors import GuardFailed
 from zhiguan.cases.models import Case, CaseExtension, CaseReturn, CaseSuspension, CaseTask
 from zhiguan.cases.models.work import OPEN_TASK_STATUSES, Stage, TaskRole, TaskStatus
-from zhiguan.cases.status import OPEN_STATUSES, Role
+from zhiguan.cases.status import OPEN_STATUSES, Role, Status
 from zhiguan.errors import InvalidInput
 from zhiguan.geo.crs import haversine_m, to_wgs84
 from zhiguan.org.permissions import Actor, restrict
@@ -34,6 +34,8 @@ class Outcome:
     note: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     attachment_ids: list[int] = field(default_factory=list)
+    # The status the case moves to when the effect decides it (unmerge); None: the table's.
+    status: str | None = None
 
 
 @dataclass
@@ -388,7 +390,58 @@ def _merge(ctx: Ctx) -> Outcome:
     case.closed_at = ctx.now
     case.tasks.exclude(status=TaskStatus.CANCELLED).update(status=TaskStatus.CANCELLED)
     deadlines.stop_all(case)
-    return Outcome(note=ctx.data.note, payload={"into": target.number})
+    _tell_target(ctx, target, "merge_received")
+    return Outcome(note=ctx.data.note, payload={"into": target.number, "status_before": case.status})
+
+
+# Statuses a request merged before dispatch goes back to; from later ones it goes back to dispatch.
+UNMERGE_KEEPS = (Status.REGISTERED, Status.TO_DISPATCH)
+
+
+def status_after_unmerge(status_before: str) -> str:
+    """Where an unmerged request goes (docs/decisions/087): back to its status before the merge
+    when that was before dispatch; else to dispatch, since its tasks were cancelled by the merge."""
+    return status_before if status_before in UNMERGE_KEEPS else Status.TO_DISPATCH
+
+
+@effect("unmerge")
+def _unmerge(ctx: Ctx) -> Outcome:
+    case = ctx.case
+    assert case.merged_into_id is not None, "guarded: merge_target_exists"
+    target = Case.objects.get(pk=case.merged_into_id)
+    merge = case.events.filter(action="merge").order_by("-seq").first()
+    before = str(merge.payload.get("status_before") or merge.from_status) if merge is not None else ""
+    back = status_after_unmerge(before)
+    payload: dict[str, Any] = {
+        "from": target.number,
+        "status_before_merge": before,
+        "back_to": back,
+        "lead_department_id": case.lead_department_id,
+    }
+    if case.callback_result:
+        # A rating given on the case it joined is not a rating of this request's own handling.
+        payload["rating_cleared"] = case.callback_result
+        case.callback_result = ""
+    case.merged_into = None
+    case.closed_at = None
+    if back == Status.TO_DISPATCH:
+        # As after a justified return: the dispatcher dispatches again, and deadlines restart then.
+        case.lead_department = None
+    _tell_target(ctx, target, "merge_undone")
+    return Outcome(note=ctx.data.note, payload=payload, status=back)
+
+
+def _tell_target(ctx: Ctx, target: Case, annotation: str) -> None:
+    """The case a request joined (or left) records it on its own timeline, in the same transaction."""
+    from zhiguan.cases import services
+
+    services.annotate(
+        actor=ctx.actor,
+        case_id=target.pk,
+        action=annotation,
+        note=ctx.data.note,
+        payload={"case": ctx.case.number, "case_id": ctx.case.pk},
+    )
 
 
 def _check_complete() -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiguan.cases.errors import GuardFailed, NotYourTask
 from zhiguan.cases.models.case import CallbackResult, RequestType
 from zhiguan.cases.models.work import TaskRole, TaskStatus
-from zhiguan.cases.status import Role
+from zhiguan.cases.status import Role, Status
 
 if TYPE_CHECKING:
     from zhiguan.cases.models import Case
@@ -82,3 +82,26 @@ def citizen_dissatisfied(actor: Actor, case: Case, role: str) -> None:
             _("A consultation answered at intake is not reopened: register the new question."),
             code="answered_at_intake",
         )
+
+
+def merge_target_exists(actor: Actor, case: Case, role: str) -> None:
+    # A merge is undone only while the case it joined is still there to be told (docs/decisions/087).
+    if case.merged_into_id is None or not type(case).objects.filter(pk=case.merged_into_id).exists():
+        raise GuardFailed(
+            _("The case this request was merged into no longer exists."), code="merge_target_missing"
+        )
+
+
+def target_closed(actor: Actor, case: Case, role: str) -> None:
+    # A merged request is rated once, after the case it joined is closed (docs/decisions/087).
+    target = (
+        type(case).objects.filter(pk=case.merged_into_id).values_list("status", flat=True).first()
+        if case.merged_into_id is not None
+        else None
+    )
+    if target not in (Status.CLOSED, Status.CALLBACK_DONE):
+        raise GuardFailed(
+            _("A merged request is rated once the case it joined is closed."), code="target_not_closed"
+        )
+    if case.callback_result:
+        raise GuardFailed(_("This case has already been rated."), code="already_rated")

@@ -503,3 +503,15 @@ def recurring_components(
         for r in rows
         if r["component_id"] in components
     ]
+
+
+def merged_reports(actor: Actor, case: Case) -> list[Case]:
+    """The requests merged into this case (docs/decisions/087), oldest first, with their reporters
+    and merge events: what the case page lists as 合并的诉求. Only those the actor may see."""
+    qs = (
+        visible_cases(actor)
+        .filter(merged_into_id=case.pk, status="merged")
+        .prefetch_related("reporters")
+        .order_by("created_at", "id")
+    )
+    return list(qs[:500])

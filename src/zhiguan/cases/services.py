@@ -405,7 +405,8 @@ def perform(
         from_status = case.status
         now = timezone.now()
         outcome = effects.apply(actor=actor, case=case, action=action, now=now, data=data)
-        case.status = row.next_status
+        # An effect may name the status (unmerge: the one before the merge, docs/decisions/087).
+        case.status = outcome.status if outcome.status in row.or_status else row.next_status
         case.save()
         event = _append_event(
             actor=actor,

@@ -54,6 +54,10 @@ ANNOTATIONS: dict[str, str] = {
     # (intelligence.classification; the next training learns the case's category).
     "classification_suggested": "classification_suggested",
     "classification_corrected": "classification_corrected",
+    # Merging (docs/decisions/087): the case a request was merged into is told on its own timeline,
+    # and again when a supervisor undoes the merge.
+    "merge_received": "merge_received",
+    "merge_undone": "merge_undone",
 }
 
 # A guard is told which of the row's roles the actor acts in (the table decides that, not the guard).
@@ -67,6 +71,13 @@ class Transition:
     roles: tuple[str, ...]
     next_status: str
     guard: Guard | None = None
+    # Other statuses the action's effect may name instead of `next_status` (`effects.Outcome.status`):
+    # only unmerge, which returns a request merged before dispatch to where it was (decision 087).
+    or_status: tuple[str, ...] = ()
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return (self.next_status, *self.or_status)
 
 
 def _rows() -> list[Transition]:
@@ -106,6 +117,15 @@ def _rows() -> list[Transition]:
         rows.append(t(status, "reply_co", (HANDLER,), status, guards.has_accepted_co_task))
     for status in sorted(OPEN_STATUSES):
         rows.append(t(status, "merge", (OPERATOR, *DISPATCHING), S.MERGED))
+    # A supervisor undoes a merge (docs/decisions/087): the request goes back to the status it had
+    # before the merge when that was before dispatch, else to dispatch (its tasks were cancelled);
+    # the effect names the status (`Outcome.status`) among the row's `next_statuses`.
+    rows.append(
+        t(S.MERGED, "unmerge", (SUPERVISOR,), S.TO_DISPATCH, guards.merge_target_exists, (S.REGISTERED,))
+    )
+    # The reporter of a merged request rates the case it joined once that is closed: the rating is
+    # recorded on the merged request, which stays merged (satisfaction counts every reporter).
+    rows.append(t(S.MERGED, "callback", (OPERATOR, DISPATCHER, CITIZEN), S.MERGED, guards.target_closed))
     return rows
 
 

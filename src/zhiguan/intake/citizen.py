@@ -47,9 +47,11 @@ callback_link_issued = Signal()
 PUBLIC_ACTIONS = frozenset(PUBLIC_STEP)
 FED_BACK = frozenset({Status.TO_VERIFY, Status.VERIFIED, Status.CLOSED, Status.CALLBACK_DONE})
 # Every way a case ends with a service to the caller is rated: closed after handling, or a
-# consultation answered at intake (docs/decisions/085). Rejected and merged cases are not: nothing
-# was done for this report (a merged one is rated on the case it joined).
+# consultation answered at intake (docs/decisions/085). Rejected cases are not: nothing was done
+# for this report. A merged request is rated once the case it joined is closed, the rating
+# recorded on the merged request itself (`may_rate_merged`, docs/decisions/087).
 RATEABLE = frozenset({Status.CLOSED, Status.ANSWERED})
+TARGET_CLOSED = frozenset({Status.CLOSED, Status.CALLBACK_DONE})
 LINK_ACTIONS = {"close": Status.CLOSED, "answer": Status.ANSWERED}
 _DIGITS = re.compile(r"^\d{4}$")
 
@@ -57,6 +59,22 @@ _DIGITS = re.compile(r"^\d{4}$")
 class AlreadyRated(Conflict):
     code = "already_rated"
     default_message = gettext_lazy("This case has already been rated.")
+
+
+def may_rate_merged(case: Case) -> bool:
+    """A merged request not yet rated whose case it joined is closed (docs/decisions/087)."""
+    return (
+        case.status == Status.MERGED
+        and not case.callback_result
+        and case.merged_into_id is not None
+        and Case.objects.filter(pk=case.merged_into_id, status__in=TARGET_CLOSED).exists()
+    )
+
+
+def _rated(case: Case) -> bool:
+    return case.status == Status.CALLBACK_DONE or (
+        case.status == Status.MERGED and bool(case.callback_result)
+    )
 
 
 def citizen_actor(case: Case) -> Actor:
@@ -116,7 +134,7 @@ def case_from_token(token: str) -> Case:
         raise NotFound() from exc
     case = Case.objects.select_related("jurisdiction").filter(pk=data.get("case")).first()
     if case is None or case.closed_at is None or case.closed_at.isoformat() != data.get("closed"):
-        if case is not None and case.status == Status.CALLBACK_DONE:
+        if case is not None and _rated(case):
             raise AlreadyRated()
         raise NotFound()
     return case
@@ -161,8 +179,8 @@ def public_view(case: Case) -> dict[str, Any]:
         ],
         "me_too_count": sum(1 for e in events if e.action == "me_too"),
         "reply": _reply(case, events),
-        "callback_result": case.callback_result if case.status == Status.CALLBACK_DONE else "",
-        "can_rate": case.status in RATEABLE,
+        "callback_result": case.callback_result if _rated(case) else "",
+        "can_rate": case.status in RATEABLE or may_rate_merged(case),
     }
 
 
@@ -195,9 +213,9 @@ def rate(
         raise InvalidInput(_("Give the case number and the last four digits, or the link."), field="token")
     if len(comment) > 500:
         raise InvalidInput(_("The comment is too long."), field="comment")
-    if case.status == Status.CALLBACK_DONE:
+    if _rated(case):
         raise AlreadyRated()
-    if case.status not in RATEABLE:
+    if case.status not in RATEABLE and not may_rate_merged(case):
         raise Conflict(_("A case can be rated once it is closed."), code="not_closed", status=case.status)
     try:
         return services.perform(
@@ -209,7 +227,8 @@ def rate(
             note=comment.strip(),
         )
     except Conflict as exc:
-        if Case.objects.filter(pk=case.pk, status=Status.CALLBACK_DONE).exists():
+        now = Case.objects.filter(pk=case.pk).first()
+        if now is not None and _rated(now):
             raise AlreadyRated() from exc
         raise
 
@@ -233,6 +252,11 @@ def issue_link_at_close(sender: Any, case_id: int, event_id: int, **kwargs: Any)
     if event is None or event.case.status != LINK_ACTIONS[action] or event.case.closed_at is None:
         return
     callback_link_issued.send(sender=Case, case_id=case_id, token=callback_token(event.case))
+    if action == "close":
+        # Every reporter of a request merged into the case is asked too, for their own request.
+        merged = Case.objects.filter(merged_into_id=case_id, status=Status.MERGED, callback_result="")
+        for report in merged.exclude(closed_at__isnull=True):
+            callback_link_issued.send(sender=Case, case_id=report.pk, token=callback_token(report))
 
 
 def rating_link(token: str) -> str:
@@ -248,19 +272,33 @@ def text_rating_link(sender: Any, case_id: int, token: str, **kwargs: Any) -> No
         # (`intake.wechat.notices`, docs/decisions/085).
         return
     phone = next((p for p in (mobile_number(r.phone) for r in case.reporters.all()) if p), "")
+    key = "rating"
     with translation.override(settings.LANGUAGE_CODE):
         text = _("[%(district)s] Your report %(number)s has been dealt with. Please rate it: %(link)s") % {
             "district": case.jurisdiction.name,
             "number": case.number,
             "link": rating_link(token),
         }
+        if case.status == Status.MERGED and case.merged_into_id is not None:
+            # The reporter of a merged request rates the handling of the case it joined (087).
+            target = Case.objects.filter(pk=case.merged_into_id).values_list("number", flat=True).first()
+            key = f"rating:joined:{case.merged_into_id}"
+            text = _(
+                "[%(district)s] The report %(target)s that your report %(number)s was merged into has "
+                "been dealt with. Please rate it: %(link)s"
+            ) % {
+                "district": case.jurisdiction.name,
+                "number": case.number,
+                "target": target,
+                "link": rating_link(token),
+            }
     # The one door for citizen notices (docs/decisions/077): by the citizen's channel (SMS, WeChat),
     # once per case even when the listener runs twice.
     notify_case(
         jurisdiction=case.jurisdiction,
         case_id=case.pk,
         case_number=case.number,
-        key="rating",
+        key=key,
         purpose="case_closed",
         text=text,
         phone=phone,

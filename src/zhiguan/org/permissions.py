@@ -54,6 +54,7 @@ ACTIONS: dict[str, str] = {
     "video.report": "report heartbeats of video devices and cameras (machine clients)",
     "video.view_stream": "see the stream addresses of cameras",
     "classification.manage": "train, activate and roll back request classifiers and set their threshold",
+    "duplicates.manage": "switch automatic merging of duplicates on or off and set its threshold",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "registry.view", "taxonomy.view", "calendar.view"]
@@ -169,7 +170,8 @@ class Actor:
         if self.kind == ActorKind.CITIZEN:
             return [CITIZEN_ROLE]
         if self.user is None:
-            return []
+            # The platform acting in a workflow role (automatic merging, docs/decisions/087).
+            return list(self.roles or ())
         if self.roles is not None:
             return list(self.roles)
         return sorted(r.code for r in self.user.roles.all())

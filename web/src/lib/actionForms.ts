@@ -104,6 +104,7 @@ export const ACTION_TONES = {
   callback: 'primary',
   reopen: 'danger',
   merge: 'default',
+  unmerge: 'danger',
 } satisfies Record<ActionName, Tone>
 
 /** Any field's look, read without knowing which field it is. */

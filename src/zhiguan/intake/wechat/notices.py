@@ -5,7 +5,9 @@ reported by WeChat (docs/decisions/077).
 `notifications.citizen.notify_case` (the citizen's own channel, once per case and state):
 - the receipt at registration (the portal and WeChat already gave it in their answer: not repeated);
 - progress when the public status changes: handed to a department (处理中), not accepted, merged;
-- the answer to a consultation answered at intake, with the answer itself.
+- the answer to a consultation answered at intake, with the answer itself;
+- to the reporters of requests merged into the case, its handing to a department
+  (`tell_merged_reporters`, docs/decisions/087).
 The rating link after closure is sent by `intake.citizen.text_rating_link` through the same door.
 Internal steps (returns, supervision, extensions) are never news for the citizen.
 """
@@ -26,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhiguan.cases.models import Case, CaseEvent, Channel
+from zhiguan.cases.status import Status
 from zhiguan.intake.publicstatus import PublicStatus, public_status
 from zhiguan.intake.wechat.models import ConversationState, WechatAccount, WechatConversation
 from zhiguan.intake.wechat.services import public_status_words
@@ -61,7 +64,10 @@ def _phone(case: Case) -> str:
 def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", **kwargs: Any) -> None:
     """`case_changed` listener: the notice a citizen cares about for this step, if any."""
     event = CaseEvent.objects.filter(pk=event_id).select_related("case", "case__jurisdiction").first()
-    if event is None or event.case.channel not in CITIZEN_CHANNELS:
+    if event is None:
+        return
+    tell_merged_reporters(event)
+    if event.case.channel not in CITIZEN_CHANNELS:
         return
     case = event.case
     status = public_status(event.to_status)
@@ -116,6 +122,37 @@ def on_case_changed(sender: Any, case_id: int, event_id: int, action: str = "", 
                 "link": (_rating_link(case) if action == "answer" else "") or _follow(case.number),
             },
         )
+
+
+def tell_merged_reporters(event: CaseEvent) -> None:
+    """The reporters of the requests merged into this case hear of its progress too
+    (docs/decisions/087): when it is handed to a department, each by their own channel, once per
+    merged request (its own notice key). The closure's rating link is `intake.citizen`'s."""
+    case = event.case
+    status = public_status(event.to_status)
+    if status != PublicStatus.IN_PROGRESS or (
+        event.from_status and public_status(event.from_status) == status
+    ):
+        return
+    merged = Case.objects.filter(
+        merged_into_id=case.pk, status=Status.MERGED, channel__in=CITIZEN_CHANNELS
+    ).prefetch_related("reporters")
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        for report in merged:
+            text = _(
+                "[%(district)s] The report %(target)s that your report %(number)s was merged into has "
+                "been handed to the department that deals with it."
+            ) % {"district": case.jurisdiction.name, "number": report.number, "target": case.number}
+            citizen.notify_case(
+                jurisdiction=case.jurisdiction,
+                case_id=report.pk,
+                case_number=report.number,
+                key=f"joined:{case.pk}:{status}",
+                purpose="case_in_progress",
+                text=text,
+                phone=_phone(report),
+                data={"status": status, "link": _follow(report.number)},
+            )
 
 
 def _rating_link(case: Case) -> str:
