@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "zhiguan.intelligence.duplicates",
     "zhiguan.intelligence.hotspots",
     "zhiguan.assessment",
+    "zhiguan.assessment.dashboard",
     "zhiguan.demo",
 ]
 

@@ -25,6 +25,8 @@ export const MENU: MenuItem[] = [
   { key: 'supervision', path: '/console/supervision', icon: 'AlarmClock', group: 'work', anyRole: ['supervisor', 'leader', 'admin'] },
   { key: 'workbench', path: '/console/workbench', icon: 'Briefcase', group: 'work', anyRole: ['handler', 'admin'] },
   { key: 'field', path: '/console/field', icon: 'Camera', group: 'work', anyRole: ['inspector', 'admin'] },
+  // 城市运行仪表盘 (issue 13): the large dark screen; the server narrows it to the person's data scope.
+  { key: 'dashboard', path: '/console/dashboard', icon: 'DataBoard', group: 'work', anyRole: ['leader', 'supervisor', 'dispatcher', 'admin'] },
   { key: 'cases', path: '/console/cases', icon: 'Tickets', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'caseMap', path: '/console/case-map', icon: 'Location', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'map', path: '/console/map', icon: 'MapLocation', group: 'data', anyPermission: ['geo.view'] },
@@ -44,6 +46,8 @@ export const MENU: MenuItem[] = [
   // A caller's wish for no more SMS, recorded at the desk (personal data: case.reveal).
   // Classification model versions, their figures and threshold (classification.manage).
   { key: 'models', path: '/console/models', icon: 'MagicStick', group: 'admin', anyPermission: ['classification.manage'] },
+  // 自动合并复核 (docs/decisions/087): supervisors review automatic merges; duplicates.manage sets it.
+  { key: 'autoMerges', path: '/console/auto-merges', icon: 'CopyDocument', group: 'work', anyRole: ['supervisor'], anyPermission: ['duplicates.manage'] },
   { key: 'optOuts', path: '/console/opt-outs', icon: 'MuteNotification', group: 'work', anyPermission: ['case.reveal'] },
   // Reading the rules and trying them is desk work too; only routing.manage edits them.
   { key: 'routing', path: '/console/routing', icon: 'Guide', group: 'admin', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'], anyPermission: ['routing.manage'] },

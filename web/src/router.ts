@@ -24,6 +24,8 @@ const screens: Record<string, () => Promise<unknown>> = {
   channelMappings: () => import('./views/ChannelMappingsView.vue'),
   optOuts: () => import('./views/OptOutsView.vue'),
   models: () => import('./views/ModelsView.vue'),
+  autoMerges: () => import('./views/AutoMergesView.vue'),
+  dashboard: () => import('./views/DashboardView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [

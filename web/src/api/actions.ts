@@ -110,6 +110,10 @@ export const ACTIONS = {
     { name: 'attachment_ids', kind: 'integer-list', required: false, maxItems: 20 },
     { name: 'note', kind: 'text', required: false, maxLength: 2000 },
   ],
+  unmerge: [
+    { name: 'attachment_ids', kind: 'integer-list', required: false, maxItems: 20 },
+    { name: 'note', kind: 'text', required: true, minLength: 1, maxLength: 2000 },
+  ],
   verify_fail: [
     { name: 'accuracy', kind: 'number', required: false, min: 0, max: 100000 },
     { name: 'attachment_ids', kind: 'integer-list', required: false, maxItems: 20 },

@@ -515,6 +515,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{number}/actions/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Workflow action: unmerge */
+        post: operations["case_action_unmerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{number}/actions/verify_fail": {
         parameters: {
             query?: never;
@@ -1455,6 +1472,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/classification/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the models did on the cases they saw, by month and version (the last 12 months) */
+        get: operations["zhiguan_intelligence_classification_api_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/classification/settings": {
         parameters: {
             query?: never;
@@ -1541,6 +1575,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operations dashboard (城市运行仪表盘): every tile at once */
+        get: operations["zhiguan_assessment_dashboard_api_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: `change` with the dashboard's new version after every committed change */
+        get: operations["zhiguan_assessment_dashboard_api_dashboard_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/auto-merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Automatic merges, for review */
+        get: operations["zhiguan_intelligence_duplicates_api_auto_merges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/auto-merges/{auto_merge_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep an automatic merge */
+        post: operations["zhiguan_intelligence_duplicates_api_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/auto-merges/{auto_merge_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo an automatic merge */
+        post: operations["zhiguan_intelligence_duplicates_api_undo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/avoided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Duplicates avoided in a period */
+        get: operations["zhiguan_intelligence_duplicates_api_avoided"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/cases/{number}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open cases this case could be merged into */
+        get: operations["zhiguan_intelligence_duplicates_api_case_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/cases/{number}/merged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests merged into a case */
+        get: operations["zhiguan_intelligence_duplicates_api_merged"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/duplicates/check": {
         parameters: {
             query?: never;
@@ -1552,6 +1722,24 @@ export interface paths {
         put?: never;
         /** Open and recent cases that are probably the same problem */
         post: operations["zhiguan_intelligence_duplicates_api_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Automatic merging of duplicates */
+        get: operations["zhiguan_intelligence_duplicates_api_get_settings"];
+        /** Switch automatic merging, set its threshold */
+        put: operations["zhiguan_intelligence_duplicates_api_put_settings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4226,6 +4414,28 @@ export interface components {
             /** Threshold */
             threshold: number;
         };
+        /**
+         * ClassifierMonthOut
+         * @description One month of one model version on the cases it saw (`queries.online_performance`).
+         */
+        ClassifierMonthOut: {
+            /** Agreed At Intake */
+            agreed_at_intake: number;
+            /** Confident */
+            confident: number;
+            /** Confident Right Now */
+            confident_right_now: number;
+            /** Corrected */
+            corrected: number;
+            /** Month */
+            month: string;
+            /** Right Now */
+            right_now: number;
+            /** Suggested */
+            suggested: number;
+            /** Version */
+            version: number | null;
+        };
         /** ClassifierSettingsOut */
         ClassifierSettingsOut: {
             /** Threshold */
@@ -4451,6 +4661,230 @@ export interface components {
             /** Extension */
             extension: string;
         };
+        /** DashboardArea */
+        DashboardArea: {
+            /** Id */
+            id: number | null;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Trail */
+            trail: components["schemas"]["DashboardAreaRef"][];
+        };
+        /** DashboardAreaRef */
+        DashboardAreaRef: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
+        /** DashboardChildArea */
+        DashboardChildArea: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number;
+            /** Level */
+            level: string;
+            /** Lng */
+            lng: number;
+            /** Month */
+            month: number;
+            /** Name */
+            name: string;
+            /** Open */
+            open: number;
+            /** Red */
+            red: number;
+        };
+        /** DashboardCount */
+        DashboardCount: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+        };
+        /** DashboardDepartment */
+        DashboardDepartment: {
+            /** Department Id */
+            department_id: number;
+            /** Name */
+            name: string;
+            /** Open */
+            open: number;
+            /** Red */
+            red: number;
+            /** Yellow */
+            yellow: number;
+        };
+        /** DashboardDuplicates */
+        DashboardDuplicates: {
+            /** Count */
+            count: number;
+            /** Source */
+            source: string;
+        };
+        /** DashboardHotIssue */
+        DashboardHotIssue: {
+            /** Heat */
+            heat: number;
+            /** Numbers */
+            numbers: string[];
+            /** Place */
+            place: string;
+            /** Rank */
+            rank: number;
+            /** Size */
+            size: number;
+            /** Title */
+            title: string;
+        };
+        /** DashboardHotSpot */
+        DashboardHotSpot: {
+            /** Bin */
+            bin: number;
+            /** Count */
+            count: number;
+            /** Lat */
+            lat: number;
+            /** Lng */
+            lng: number;
+        };
+        /** DashboardOpen */
+        DashboardOpen: {
+            /** Green */
+            green: number;
+            /** Red */
+            red: number;
+            /** Total */
+            total: number;
+            /** Yellow */
+            yellow: number;
+        };
+        /** DashboardOut */
+        DashboardOut: {
+            answered_at_intake: components["schemas"]["DashboardShare"];
+            area: components["schemas"]["DashboardArea"];
+            /** Areas */
+            areas: components["schemas"]["DashboardChildArea"][];
+            cohandled: components["schemas"]["DashboardShare"];
+            /**
+             * Data As Of
+             * Format: date-time
+             */
+            data_as_of: string;
+            /** Departments */
+            departments: components["schemas"]["DashboardDepartment"][];
+            duplicates_avoided: components["schemas"]["DashboardDuplicates"];
+            /** Hot Issues */
+            hot_issues: components["schemas"]["DashboardHotIssue"][];
+            /** Hot Spots */
+            hot_spots: components["schemas"]["DashboardHotSpot"][];
+            /**
+             * Month From
+             * Format: date
+             */
+            month_from: string;
+            open: components["schemas"]["DashboardOpen"];
+            requests_month: components["schemas"]["DashboardRequests"];
+            requests_today: components["schemas"]["DashboardRequests"];
+            satisfaction: components["schemas"]["DashboardSatisfaction"];
+            /** Source */
+            source: string;
+            /**
+             * Today
+             * Format: date
+             */
+            today: string;
+            trend: components["schemas"]["DashboardTrend"];
+            /** Version */
+            version: number;
+            vital_signs: components["schemas"]["DashboardVitals"];
+        };
+        /**
+         * DashboardParams
+         * @description Which area the tiles follow: a street, a community or a grid (the deepest named wins).
+         */
+        DashboardParams: {
+            /** Community Id */
+            community_id?: number | null;
+            /** Grid Id */
+            grid_id?: number | null;
+            /** Street Id */
+            street_id?: number | null;
+        };
+        /** DashboardRequests */
+        DashboardRequests: {
+            /** By Channel */
+            by_channel: components["schemas"]["DashboardCount"][];
+            /** By Type */
+            by_type: components["schemas"]["DashboardCount"][];
+            /** Total */
+            total: number;
+        };
+        /** DashboardSatisfaction */
+        DashboardSatisfaction: {
+            /** Pct */
+            pct: number | null;
+            /** Rated */
+            rated: number;
+            /** Satisfied */
+            satisfied: number;
+        };
+        /** DashboardShare */
+        DashboardShare: {
+            /** Count */
+            count: number;
+            /** Of */
+            of: number;
+            /** Pct */
+            pct: number | null;
+        };
+        /** DashboardStreamParams */
+        DashboardStreamParams: {
+            /** Version */
+            version?: number | null;
+        };
+        /** DashboardTrend */
+        DashboardTrend: {
+            /** Last Year Month To Date */
+            last_year_month_to_date: number;
+            /** Mom Pct */
+            mom_pct: number | null;
+            /** Month To Date */
+            month_to_date: number;
+            /** Months */
+            months: components["schemas"]["DashboardTrendMonth"][];
+            /** Previous Month To Date */
+            previous_month_to_date: number;
+            /** Yoy Pct */
+            yoy_pct: number | null;
+        };
+        /** DashboardTrendMonth */
+        DashboardTrendMonth: {
+            /** Count */
+            count: number;
+            /** Last Year */
+            last_year: number;
+            /** Month */
+            month: string;
+        };
+        /** DashboardVitals */
+        DashboardVitals: {
+            /** Status */
+            status: string;
+            /** Tiles */
+            tiles: {
+                [key: string]: unknown;
+            }[];
+        };
         /** DeadlineOut */
         DeadlineOut: {
             /**
@@ -4652,6 +5086,78 @@ export interface components {
              */
             urgency: string;
         };
+        /** DuplicateAutoMergeOut */
+        DuplicateAutoMergeOut: {
+            /** Case */
+            case: string;
+            /** Case Description */
+            case_description: string;
+            /** Case Status */
+            case_status: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /** Outcome */
+            outcome: string;
+            /** Reasons */
+            reasons: string[];
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string;
+            /** Score */
+            score: number;
+            /** Target */
+            target: string;
+            /** Target Description */
+            target_description: string;
+            /** Target Status */
+            target_status: string;
+            /** Threshold */
+            threshold: number;
+        };
+        /** DuplicateAvoidedOut */
+        DuplicateAvoidedOut: {
+            /** Automatic */
+            automatic: number;
+            /** Manual */
+            manual: number;
+            /** Merged */
+            merged: number;
+            /** Requests */
+            requests: number;
+            /** Series */
+            series: components["schemas"]["DuplicateAvoidedPointOut"][];
+            /** Share */
+            share: number | null;
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
+        /** DuplicateAvoidedPointOut */
+        DuplicateAvoidedPointOut: {
+            /** Merged */
+            merged: number;
+            /** Period */
+            period: string;
+            /** Requests */
+            requests: number;
+            /** Share */
+            share: number | null;
+        };
         /** DuplicateCandidateOut */
         DuplicateCandidateOut: {
             /** Description */
@@ -4686,6 +5192,57 @@ export interface components {
             phone: string;
             /** Text */
             text: string;
+        };
+        /** DuplicateMergedReportOut */
+        DuplicateMergedReportOut: {
+            /** Automatic */
+            automatic: boolean;
+            /** Callback Result */
+            callback_result: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Merged At */
+            merged_at: string | null;
+            /** Number */
+            number: string;
+            /**
+             * Reporter
+             * @description the first reporter's name and phone, masked
+             */
+            reporter: string;
+        };
+        /** DuplicateReviewIn */
+        DuplicateReviewIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** DuplicateSettingsIn */
+        DuplicateSettingsIn: {
+            /** Auto Merge */
+            auto_merge: boolean;
+            /** Threshold */
+            threshold: number;
+        };
+        /** DuplicateSettingsOut */
+        DuplicateSettingsOut: {
+            /** Auto Merge */
+            auto_merge: boolean;
+            /** Min Threshold */
+            min_threshold: number;
+            /** Threshold */
+            threshold: number;
+            /** Updated At */
+            updated_at: string | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -7057,6 +7614,15 @@ export interface components {
             prefix: string;
             /** Token */
             token: string;
+        };
+        /** UnmergeBody */
+        UnmergeBody: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /** Expected Version */
+            expected_version?: number | null;
+            /** Note */
+            note: string;
         };
         /** ValueIn */
         ValueIn: {
@@ -10306,6 +10872,104 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SubmitBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    case_action_unmerge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmergeBody"];
             };
         };
         responses: {
@@ -16372,6 +17036,98 @@ export interface operations {
             };
         };
     };
+    zhiguan_intelligence_classification_api_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassifierMonthOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_intelligence_classification_api_get_settings: {
         parameters: {
             query?: never;
@@ -16943,6 +17699,770 @@ export interface operations {
             };
         };
     };
+    zhiguan_assessment_dashboard_api_dashboard: {
+        parameters: {
+            query?: {
+                community_id?: number | null;
+                grid_id?: number | null;
+                street_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_dashboard_api_dashboard_stream: {
+        parameters: {
+            query?: {
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_auto_merges: {
+        parameters: {
+            query?: {
+                outcome?: "" | "pending" | "kept" | "undone";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateAutoMergeOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                auto_merge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateReviewIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateAutoMergeOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_undo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                auto_merge_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateReviewIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateAutoMergeOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_avoided: {
+        parameters: {
+            query?: {
+                by?: "day" | "month";
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateAvoidedOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_case_candidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCandidateOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_merged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateMergedReportOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_intelligence_duplicates_api_check: {
         parameters: {
             query?: never;
@@ -16963,6 +18483,194 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DuplicateCandidateOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateSettingsOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_duplicates_api_put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateSettingsOut"];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */

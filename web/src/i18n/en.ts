@@ -7,6 +7,8 @@ import wechat from './wechat.en'
 import intakeAdmin from './intakeAdmin.en'
 import classification from './classification.en'
 import models from './models.en'
+import duplicates from './duplicates.en'
+import dashboard from './dashboard.en'
 import registry from './registry.en'
 
 // Same keys as the Chinese catalogue (the type says so; vue-tsc fails on a missing key).
@@ -28,6 +30,10 @@ const en: typeof zhCN = {
   // Issue 12: the classifier's suggestion at intake
   classification,
   models,
+  // Issue 12: merging duplicates (docs/decisions/087)
+  duplicates,
+  // Issue 13: the operations dashboard
+  dashboard,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: 'Open menu', language: 'Language', logOut: 'Log out' },
@@ -55,6 +61,7 @@ const en: typeof zhCN = {
     channelMappings: 'Event type mapping',
     optOuts: 'SMS opt-outs',
     models: 'Classification models',
+    autoMerges: 'Automatic merges',
   },
   roles: {
     admin: 'Administrator',
@@ -450,6 +457,9 @@ const en: typeof zhCN = {
     callback: 'Call back',
     reopen: 'Reopen',
     merge: 'Merge into another case',
+    unmerge: 'Undo merge',
+    merge_received: 'Merged report received',
+    merge_undone: 'Merged report taken back',
     escalate: 'Escalated',
     me_too: 'A citizen has it too',
     supervise: 'Supervision',

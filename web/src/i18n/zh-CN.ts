@@ -7,6 +7,8 @@ import wechat from './wechat.zh-CN'
 import intakeAdmin from './intakeAdmin.zh-CN'
 import classification from './classification.zh-CN'
 import models from './models.zh-CN'
+import duplicates from './duplicates.zh-CN'
+import dashboard from './dashboard.zh-CN'
 
 export default {
   app: { short: '智管', name: '城市运行管理平台' },
@@ -26,6 +28,10 @@ export default {
   // Issue 12: the classifier's suggestion at intake
   classification,
   models,
+  // Issue 12: merging duplicates (docs/decisions/087)
+  duplicates,
+  // Issue 13: the operations dashboard
+  dashboard,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: '打开菜单', language: '语言', logOut: '退出登录' },
@@ -53,6 +59,7 @@ export default {
     channelMappings: '事件类型映射',
     optOuts: '短信退订',
     models: '分类模型',
+    autoMerges: '自动合并复核',
   },
   roles: {
     admin: '系统管理员',
@@ -438,6 +445,9 @@ export default {
     callback: '回访',
     reopen: '重办',
     merge: '合并到其他案件',
+    unmerge: '撤销合并',
+    merge_received: '收到合并的诉求',
+    merge_undone: '合并的诉求已撤销',
     escalate: '超期升级',
     me_too: '市民附议（我也遇到了）',
     supervise: '督办',
