@@ -166,6 +166,8 @@ def test_admin_names_the_account_a_system_acts_as_and_reads_its_status_updates(b
     assert_chinese(browser, "对接系统编辑", allowed=["dispatcher"])
     click(browser, "systems-save")
     wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("systems-acting-user"))))
-    browser.find_element(By.XPATH, "//div[contains(@class,'el-tabs__item')][normalize-space()='状态回传']").click()
+    browser.find_element(
+        By.XPATH, "//div[contains(@class,'el-tabs__item')][normalize-space()='状态回传']"
+    ).click()
     css(browser, tid("systems-updates"))
     assert_chinese(browser, "状态回传")
