@@ -31,6 +31,79 @@ class HotspotRecurringParams(HotspotWindowParams):
     min_count: int = Field(default=3, ge=2, le=1000)
 
 
+class HotspotEmergingParams(HotspotWindowParams):
+    days: int = Field(default=180, ge=1, le=queries.MAX_DAYS)
+    slice_days: int = Field(default=30, ge=1, le=queries.MAX_DAYS, description="length of one time slice")
+    resolution: int = Field(default=8, ge=7, le=10)
+
+
+class HotspotClusterParams(HotspotWindowParams):
+    eps_m: float = Field(default=150, gt=0, le=5000, description="DBSCAN neighbourhood radius in metres")
+    min_samples: int = Field(default=5, ge=2, le=1000, description="cases within eps_m that make a core")
+
+
+class GeoGeometry(Schema):
+    type: str = Field(description="Polygon or Point (GeoJSON, [lng, lat])")
+    coordinates: list[Any]
+
+
+class HotspotSliceOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class HotspotEmergingProps(Schema):
+    cell: str = Field(description="H3 cell index")
+    category: str = Field(
+        description="new, intensifying, persistent, diminishing, sporadic or historical (ArcGIS-like)"
+    )
+    trend: str = Field(description="Mann-Kendall trend of the cell's Gi* z: increasing, decreasing, no trend")
+    trend_p: float
+    hot_share: float = Field(description="share of the slices in which the cell is a significant hot spot")
+    z_last: float = Field(description="Gi* z in the last slice")
+    counts: list[int] = Field(description="cases in the cell per slice, oldest first")
+    total: int
+
+
+class HotspotEmergingFeature(Schema):
+    type: str = "Feature"
+    id: str
+    geometry: GeoGeometry
+    properties: HotspotEmergingProps
+
+
+class HotspotEmergingOut(Schema):
+    type: str = "FeatureCollection"
+    features: list[HotspotEmergingFeature]
+    cases: int = Field(description="located cases in the slices")
+    slices: list[HotspotSliceOut]
+
+
+class HotspotClusterProps(Schema):
+    rank: int
+    count: int
+    centroid: list[float] = Field(description="[lng, lat]")
+    radius_m: float = Field(description="farthest case from the centroid")
+    top_category: str
+    top_category_count: int
+    numbers: list[str] = Field(description="the newest cases of the cluster (at most 50)")
+    case_ids: list[int] = Field(description="their ids, in the same order")
+
+
+class HotspotClusterFeature(Schema):
+    type: str = "Feature"
+    id: int
+    geometry: GeoGeometry
+    properties: HotspotClusterProps
+
+
+class HotspotClustersOut(Schema):
+    type: str = "FeatureCollection"
+    features: list[HotspotClusterFeature]
+    cases: int = Field(description="located cases clustered")
+    truncated: bool = Field(description="the window held more cases than are clustered (the newest are)")
+
+
 class HotspotRecurringOut(Schema):
     place: str
     category: str
@@ -39,6 +112,13 @@ class HotspotRecurringOut(Schema):
     start: datetime
     end: datetime
     numbers: list[str]
+
+
+class HotspotIssueCaseOut(Schema):
+    id: int
+    number: str
+    created_at: datetime
+    excerpt: str
 
 
 class HotspotHotIssueOut(Schema):
@@ -51,11 +131,31 @@ class HotspotHotIssueOut(Schema):
     size: int
     reporters: int
     numbers: list[str]
+    case_ids: list[int] = Field(description="the ids of the cases in `numbers`, in the same order")
+    cases: list[HotspotIssueCaseOut] = Field(description="the first 50 requests with time and excerpt")
 
 
 @router.get("/gistar", summary="Getis-Ord Gi* hot and cold spots by H3 cell (GeoJSON)")
 def gistar(request: ActorRequest, params: Query[HotspotGiParams]) -> dict[str, Any]:
     return services.gistar(request.auth, **params.dict())
+
+
+@router.get(
+    "/emerging",
+    response=HotspotEmergingOut,
+    summary="Emerging hot spots (新兴热点): Gi* per time slice and the trend of each cell (GeoJSON)",
+)
+def emerging(request: ActorRequest, params: Query[HotspotEmergingParams]) -> dict[str, Any]:
+    return services.emerging(request.auth, **params.dict())
+
+
+@router.get(
+    "/clusters",
+    response=HotspotClustersOut,
+    summary="Case clusters (聚集区): DBSCAN over the window's case points (GeoJSON)",
+)
+def clusters(request: ActorRequest, params: Query[HotspotClusterParams]) -> dict[str, Any]:
+    return services.clusters(request.auth, **params.dict())
 
 
 @router.get(

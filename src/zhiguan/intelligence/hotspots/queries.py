@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from zhiguan.cases.models import Case
+from zhiguan.cases.models import Case, CaseReporter
 from zhiguan.org.permissions import Actor, restrict
 from zhiguan.taxonomy.models import Category
 
 MAX_DAYS = 366
 MAX_HOT_ISSUE_CASES = 5000  # grouping compares every pair: bounded (decision 083)
+MAX_CLUSTER_CASES = 20000  # DBSCAN on a ball tree: a window's points, not the whole history
 
 
 def _subtree(category_id: int) -> list[int]:
@@ -41,6 +42,26 @@ def points(qs: QuerySet[Case]) -> list[tuple[float, float]]:
     return [(float(lat), float(lng)) for lat, lng in rows if lat is not None and lng is not None]
 
 
+def timed_points(qs: QuerySet[Case]) -> list[tuple[float, float, datetime]]:
+    """(lat, lng, created_at) of the located cases, for the time slices of the emerging hot spots."""
+    rows = qs.filter(lng__isnull=False, lat__isnull=False).values_list("lat", "lng", "created_at")
+    return [(float(lat), float(lng), when) for lat, lng, when in rows if lat is not None and lng is not None]
+
+
+def cluster_rows(qs: QuerySet[Case]) -> tuple[list[dict[str, Any]], bool]:
+    """The located cases for DBSCAN (id, number, lat, lng, category name), newest first, bounded.
+
+    The flag says whether the window held more than `MAX_CLUSTER_CASES` (only the newest are used).
+    """
+    rows = [
+        dict(r)
+        for r in qs.filter(lng__isnull=False, lat__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values("id", "number", "lat", "lng", "category__name")[: MAX_CLUSTER_CASES + 1]
+    ]
+    return rows[:MAX_CLUSTER_CASES], len(rows) > MAX_CLUSTER_CASES
+
+
 def recurring_records(qs: QuerySet[Case]) -> list[tuple[str, str, datetime, str]]:
     """(place key, category, time, number): the place is the component, else the grid."""
     rows: list[tuple[str, str, datetime, str]] = []
@@ -54,5 +75,12 @@ def recurring_records(qs: QuerySet[Case]) -> list[tuple[str, str, datetime, str]
 
 
 def hot_issue_rows(qs: QuerySet[Case]) -> list[dict[str, Any]]:
-    rows = qs.order_by("-created_at").values("number", "description", "created_at", "address", "street__name")
+    """The newest cases of the window for grouping; `reporter` (the first reporter's phone) only
+    tells distinct reporters apart and never leaves the service."""
+    first_phone = CaseReporter.objects.filter(case=OuterRef("pk")).order_by("pk").values("phone")[:1]
+    rows = (
+        qs.annotate(reporter=Subquery(first_phone))
+        .order_by("-created_at")
+        .values("id", "number", "description", "created_at", "address", "street__name", "reporter")
+    )
     return [dict(r) for r in rows[:MAX_HOT_ISSUE_CASES]]
