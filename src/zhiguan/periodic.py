@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from celery.schedules import crontab
 from celery.schedules import schedule as every
 from django.db import close_old_connections
 from django.utils import timezone
@@ -18,6 +19,13 @@ from django.utils import timezone
 from zhiguan.celery import app
 
 logger = logging.getLogger(__name__)
+
+
+class AtTimes(crontab):
+    """A crontab (local time) the embedded scheduler can start from: a job counts as last run at
+    start-up (`run_every` of zero), so it waits for its next time instead of running at once."""
+
+    run_every = timedelta(0)
 
 
 def _entries() -> list[tuple[str, str, every]]:

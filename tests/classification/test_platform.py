@@ -128,3 +128,65 @@ def test_the_models_own_evaluation_counts_what_the_cases_became(world, django_ca
     assert month["right_now"] == 3 and month["confident_right_now"] == 3
     assert month["corrected"] == 1
     assert world.api("operator").get("classification/performance").status_code == 403
+
+
+def test_a_version_whose_worker_died_is_marked_failed_and_training_can_be_asked_again(
+    world, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _history(world)
+    admin = world.api("admin")
+    # A training whose worker never ran (the task was lost): it stays "training" and blocks the next.
+    response = admin.post("classification/models")
+    assert response.status_code == 202
+    stuck = ModelVersion.objects.get(pk=response.json()["id"])
+    assert_error(admin.post("classification/models"), 409, "training_running")
+    assert services.sweep_stuck_training() == 0  # not yet: it may still be working
+    ModelVersion.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    assert services.sweep_stuck_training() == 1
+    stuck.refresh_from_db()
+    assert stuck.state == "failed" and stuck.error
+    assert AuditRecord.objects.filter(action="classification.training_abandoned").count() == 1
+    assert _train(admin, django_capture_on_commit_callbacks).state == "ready"
+
+
+def test_the_weekly_retraining_runs_only_when_enough_new_cases_were_closed(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _history(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.retrain_due()
+    assert [v.state for v in ModelVersion.objects.all()] == ["ready"] and len(first) == 1
+    assert ModelVersion.objects.get().source == "scheduled"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.retrain_due() == []  # nothing new since
+    monkeypatch.setattr(services, "RETRAIN_MIN_NEW", 10)
+    Case.objects.filter(status="closed").update(closed_at=timezone.now() + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.retrain_due()
+    assert len(again) == 1
+    versions = ModelVersion.objects.order_by("version")
+    assert [v.version for v in versions] == [1, 2]
+    # The new version waits for the administrator: the first stays active.
+    assert versions[0].active and not versions[1].active
+
+
+def test_a_district_with_enough_closed_cases_gets_its_first_model_by_itself(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.first_models() == []  # no closed cases yet
+    _history(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        [first] = services.first_models()
+    first.refresh_from_db()
+    assert first.state == "ready" and first.active and first.source == "first"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.first_models() == []  # once only
