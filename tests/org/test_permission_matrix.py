@@ -7,8 +7,10 @@ independently of `zhiguan.org.permissions`: if the code's roles drift from the p
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.files import JPEG
 from zhiguan.org.models import User
@@ -59,6 +61,8 @@ video.report        .               .          .          .       .         .   
 video.view_stream   .               Y          Y          .       .         .      Y            Y
 classification.manage .             .          .          .       .         .      .            Y
 duplicates.manage   .               .          .          .       .         .      .            Y
+evaluation.manage   .               .          .          .       .         .      .            Y
+evaluation.publish  .               .          Y          .       .         .      .            Y
 """
 
 
@@ -125,6 +129,13 @@ def _probe(api, action: str, ctx: dict):
         return api.put("classification/settings", {"threshold": 0.4})
     if action == "duplicates.manage":
         return api.put("duplicates/settings", {"auto_merge": False, "threshold": 0.9})
+    if action == "evaluation.manage":
+        items = [{"indicator": "handling_rate", "weight": 60}, {"indicator": "satisfaction", "weight": 40}]
+        return api.post("evaluation/schemes", {"valid_from": "2026-01", "items": items})
+    if action == "evaluation.publish":
+        # A reason on every call: the second allowed role publishes a correction of the same month.
+        last = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        return api.post(f"evaluation/months/{last}/publish", {"reason": "权限检查"})
     if action == "video.view_stream":
         from zhiguan.video.models import Camera
 

@@ -55,6 +55,8 @@ ACTIONS: dict[str, str] = {
     "video.view_stream": "see the stream addresses of cameras",
     "classification.manage": "train, activate and roll back request classifiers and set their threshold",
     "duplicates.manage": "switch automatic merging of duplicates on or off and set its threshold",
+    "evaluation.manage": "set the evaluation scheme: indicators, weights, grades, minimum sample",
+    "evaluation.publish": "publish (通报) a month's department ranking and its corrections",
 }
 
 _VIEW_BASICS = ["department.view", "geo.view", "registry.view", "taxonomy.view", "calendar.view"]
@@ -88,6 +90,7 @@ BUILTIN_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "routing.manage",
             "supervision.view",
             "supervision.issue",
+            "evaluation.publish",
             "video.view_stream",
         ],
     ),

@@ -289,6 +289,11 @@ class WorkCalendar:
         # The deadline of "N working days" is always some working day's close: precompute them all.
         self._close_at = [midnights[i] + close for i in self._work_idx]
 
+    @property
+    def working_day(self) -> timedelta:
+        """The office time of one working day (to express office time in working days)."""
+        return timedelta(microseconds=self._daily_us)
+
     # -- the adders and their inverses -------------------------------------------------------
 
     def add_working_days(self, start: datetime, n: int) -> Deadline:

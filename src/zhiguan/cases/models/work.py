@@ -43,7 +43,11 @@ class CaseTask(models.Model):
 
     class Meta:
         ordering = ["case", "role", "id"]
-        indexes = [models.Index(fields=["department", "status"], name="case_task_dept_idx")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="case_task_dept_idx"),
+            # The month's tasks of every department (evaluation).
+            models.Index(fields=["assigned_at"], name="case_task_assigned_idx"),
+        ]
 
 
 class Stage(models.TextChoices):
