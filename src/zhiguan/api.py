@@ -225,6 +225,9 @@ def mount_routers() -> None:
     api.add_router("/duplicates", "zhiguan.intelligence.duplicates.api.router")
     api.add_router("/hotspots", "zhiguan.intelligence.hotspots.api.router")
     api.add_router("/dashboard", "zhiguan.assessment.dashboard.api.router")
+    api.add_router("/reports", "zhiguan.assessment.report.api.router")
+    api.add_router("/forecasts", "zhiguan.assessment.forecasts.api.router")
+    api.add_router("/evaluation", "zhiguan.assessment.evaluation.api.router")
     # Supervision keeps its URLs under /cases/supervision/; mounted before the cases router, whose
     # `/{number}` routes would otherwise take "supervision" for a case number.
     api.add_router("/cases/supervision", supervision_router)

@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "zhiguan.intelligence.hotspots",
     "zhiguan.assessment",
     "zhiguan.assessment.dashboard",
+    "zhiguan.assessment.forecasts",
+    "zhiguan.assessment.report",
+    "zhiguan.assessment.evaluation",
     "zhiguan.demo",
 ]
 

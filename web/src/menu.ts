@@ -27,8 +27,16 @@ export const MENU: MenuItem[] = [
   { key: 'field', path: '/console/field', icon: 'Camera', group: 'work', anyRole: ['inspector', 'admin'] },
   // 城市运行仪表盘 (issue 13): the large dark screen; the server narrows it to the person's data scope.
   { key: 'dashboard', path: '/console/dashboard', icon: 'DataBoard', group: 'work', anyRole: ['leader', 'supervisor', 'dispatcher', 'admin'] },
+  // 预测预警 (issue 13): volume forecasts and early-warning alerts; the server narrows them to the data scope.
+  { key: 'forecasts', path: '/console/forecasts', icon: 'TrendCharts', group: 'work', anyRole: ['leader', 'supervisor', 'dispatcher', 'admin'] },
+  // 部门考评 (issue 13): the monthly ranking; every reader of supervision sees it (a published ranking is for all).
+  { key: 'evaluation', path: '/console/evaluation', icon: 'Trophy', group: 'work', anyRole: ['leader', 'supervisor', 'dispatcher', 'admin'], anyPermission: ['evaluation.publish', 'evaluation.manage'] },
   { key: 'cases', path: '/console/cases', icon: 'Tickets', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
   { key: 'caseMap', path: '/console/case-map', icon: 'Location', group: 'work', anyRole: ['dispatcher', 'supervisor', 'leader', 'admin'] },
+  // 热点问题 (issue 12): requests about the same matter, ranked by heat; the server narrows to the data scope.
+  { key: 'hotIssues', path: '/console/hot-issues', icon: 'Histogram', group: 'work', anyRole: ['leader', 'supervisor', 'dispatcher', 'admin'] },
+  // 月度报告 (issue 13): the monthly comprehensive analysis report; the server narrows it to the data scope.
+  { key: 'reports', path: '/console/reports', icon: 'Document', group: 'work', anyRole: ['leader', 'supervisor', 'admin'] },
   { key: 'map', path: '/console/map', icon: 'MapLocation', group: 'data', anyPermission: ['geo.view'] },
   // 数据中心: the base registries (standard addresses, roads, POIs, components, cameras…) and one screen each.
   { key: 'registries', path: '/console/registries', icon: 'Files', group: 'data', anyPermission: ['registry.view'] },

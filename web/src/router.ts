@@ -26,6 +26,10 @@ const screens: Record<string, () => Promise<unknown>> = {
   models: () => import('./views/ModelsView.vue'),
   autoMerges: () => import('./views/AutoMergesView.vue'),
   dashboard: () => import('./views/DashboardView.vue'),
+  forecasts: () => import('./views/ForecastsView.vue'),
+  evaluation: () => import('./views/EvaluationView.vue'),
+  hotIssues: () => import('./views/HotIssuesView.vue'),
+  reports: () => import('./views/ReportsView.vue'),
 }
 
 const consoleChildren: RouteRecordRaw[] = [

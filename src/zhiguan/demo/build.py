@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import transaction
 
+from zhiguan.assessment.evaluation.demo import build_demo_evaluation
+from zhiguan.assessment.forecasts.demo import build_demo_forecasts
 from zhiguan.cases.models import Case
 from zhiguan.cases.status import OPEN_STATUSES
 from zhiguan.components.demo import build_demo_components
@@ -75,5 +77,9 @@ def build_demo(*, data_dir: Path | None, log: Any = print, cases: int = DEMO_CAS
             )
         log(f"  knowledge: {build_demo_knowledge(actor=actor)}")
         log(f"  integrated systems: {build_demo_systems(actor=actor)}")
+    if cases:
+        # after the commit: a weekly and a monthly refresh and a month of nightly warning scans
+        log(f"  forecasts and warnings: {build_demo_forecasts(actor=Actor.system(jurisdiction))}")
+        log(f"  evaluation: {build_demo_evaluation(jurisdiction=jurisdiction)}")
     log(f"  built in {time.perf_counter() - started:.1f} s")
     return jurisdiction

@@ -1746,6 +1746,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every indicator and its definition */
+        get: operations["zhiguan_assessment_evaluation_api_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/months/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A month's ranking: as published, or live */
+        get: operations["zhiguan_assessment_evaluation_api_month_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/months/{month}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cases behind one figure */
+        get: operations["zhiguan_assessment_evaluation_api_drill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/months/{month}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ranking for the wall: Excel or PDF, with the filters and the data-as-of time */
+        get: operations["zhiguan_assessment_evaluation_api_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/months/{month}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish (通报) the month: freezes it; a second publication is a correction with its reason */
+        post: operations["zhiguan_assessment_evaluation_api_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scheme versions (考评方案) and the built-in one */
+        get: operations["zhiguan_assessment_evaluation_api_schemes"];
+        put?: never;
+        /** A new scheme version valid from a month */
+        post: operations["zhiguan_assessment_evaluation_api_set_scheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Weekly or monthly volume forecasts (预测) with their 80 % band and back-test against the baselines */
+        get: operations["zhiguan_assessment_forecasts_api_forecasts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forecasts/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Early-warning alerts (预警) with their cases */
+        get: operations["zhiguan_assessment_forecasts_api_warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forecasts/warnings/{alert_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert (supervisor) */
+        post: operations["zhiguan_assessment_forecasts_api_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/geo/address-check": {
         parameters: {
             query?: never;
@@ -1925,6 +2079,40 @@ export interface paths {
         };
         /** A tile of the base map file (ZHIGUAN_BASEMAP_FILE) */
         get: operations["zhiguan_gis_api_basemap_tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case clusters (聚集区): DBSCAN over the window's case points (GeoJSON) */
+        get: operations["zhiguan_intelligence_hotspots_api_clusters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/emerging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emerging hot spots (新兴热点): Gi* per time slice and the trend of each cell (GeoJSON) */
+        get: operations["zhiguan_intelligence_hotspots_api_emerging"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2673,6 +2861,74 @@ export interface paths {
         get: operations["zhiguan_registries_api_template"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly reports you may read, newest first */
+        get: operations["zhiguan_assessment_report_api_list_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as one HTML page (the console's preview) */
+        get: operations["zhiguan_assessment_report_api_download_html"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as PDF (A4) */
+        get: operations["zhiguan_assessment_report_api_download_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate the month's comprehensive analysis report (综合分析月报) over what you oversee */
+        post: operations["zhiguan_assessment_report_api_request_monthly"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5287,6 +5543,277 @@ export interface components {
             /** Stage */
             stage: string;
         };
+        /** EvaluationDrillCase */
+        EvaluationDrillCase: {
+            /** Category */
+            category: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Handling Days */
+            handling_days: number | null;
+            /** Id */
+            id: number;
+            /** Lead Department */
+            lead_department: string;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+        };
+        /** EvaluationDrillOut */
+        EvaluationDrillOut: {
+            /** Cases */
+            cases: components["schemas"]["EvaluationDrillCase"][];
+            indicator: components["schemas"]["EvaluationIndicatorOut"];
+            /** Part */
+            part: string;
+            /** Total */
+            total: number;
+            /** Visible */
+            visible: number;
+        };
+        /** EvaluationDrillParams */
+        EvaluationDrillParams: {
+            /** Department Id */
+            department_id: number;
+            /** Indicator */
+            indicator: string;
+            /**
+             * Live
+             * @default false
+             */
+            live: boolean;
+            /**
+             * Part
+             * @default numerator
+             * @enum {string}
+             */
+            part: "numerator" | "denominator";
+            /** Version */
+            version?: number | null;
+        };
+        /** EvaluationExportParams */
+        EvaluationExportParams: {
+            /**
+             * Format
+             * @default xlsx
+             * @enum {string}
+             */
+            format: "xlsx" | "pdf";
+            /**
+             * Live
+             * @default false
+             */
+            live: boolean;
+            /** Version */
+            version?: number | null;
+        };
+        /** EvaluationGradeIn */
+        EvaluationGradeIn: {
+            /** Floor */
+            floor: number;
+            /** Letter */
+            letter: string;
+        };
+        /** EvaluationIndicatorOut */
+        EvaluationIndicatorOut: {
+            /** Better */
+            better: string;
+            /** Code */
+            code: string;
+            /** Denominator */
+            denominator: string | null;
+            /** Duty */
+            duty: string;
+            /** Exclusions */
+            exclusions: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Numerator */
+            numerator: string;
+            /** Unit */
+            unit: string;
+            /** Working Days */
+            working_days: string;
+        };
+        /** EvaluationItem */
+        EvaluationItem: {
+            /** Indicator */
+            indicator: string;
+            /** Per */
+            per?: number | null;
+            /**
+             * Transform
+             * @default rate
+             * @enum {string}
+             */
+            transform: "rate" | "complement" | "penalty";
+            /** Weight */
+            weight: number;
+        };
+        /** EvaluationMonthOut */
+        EvaluationMonthOut: {
+            /**
+             * Data As Of
+             * Format: date-time
+             */
+            data_as_of: string;
+            /** Month */
+            month: string;
+            /** Published At */
+            published_at: string | null;
+            /** Published By */
+            published_by: string;
+            /** Reason */
+            reason: string;
+            /** Roles */
+            roles: {
+                [key: string]: unknown;
+            };
+            /** Rows */
+            rows: components["schemas"]["EvaluationRow"][];
+            scheme: components["schemas"]["EvaluationSchemeOut"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published";
+            /** Version */
+            version: number | null;
+            /** Versions */
+            versions: components["schemas"]["EvaluationVersion"][];
+        };
+        /** EvaluationMonthParams */
+        EvaluationMonthParams: {
+            /**
+             * Live
+             * @default false
+             */
+            live: boolean;
+            /** Version */
+            version?: number | null;
+        };
+        /** EvaluationPublishIn */
+        EvaluationPublishIn: {
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /** EvaluationRow */
+        EvaluationRow: {
+            /** Department */
+            department: string;
+            /** Department Id */
+            department_id: number;
+            /** Grade */
+            grade: string;
+            /** Kind */
+            kind: string;
+            /** Points */
+            points: {
+                [key: string]: number;
+            };
+            /** Rank */
+            rank: number | null;
+            /** Ranked */
+            ranked: boolean;
+            /** Sample */
+            sample: number;
+            /** Score */
+            score: number;
+            /** Values */
+            values: {
+                [key: string]: components["schemas"]["EvaluationValue"];
+            };
+        };
+        /** EvaluationSchemeIn */
+        EvaluationSchemeIn: {
+            /** Grades */
+            grades?: components["schemas"]["EvaluationGradeIn"][] | null;
+            /** Items */
+            items: components["schemas"]["EvaluationItem"][];
+            /**
+             * Min Sample
+             * @default 5
+             */
+            min_sample: number;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Valid From
+             * @description YYYY-MM
+             */
+            valid_from: string;
+        };
+        /** EvaluationSchemeOut */
+        EvaluationSchemeOut: {
+            /** Created At */
+            created_at?: string | null;
+            /**
+             * Created By
+             * @default
+             */
+            created_by: string;
+            /** Grades */
+            grades: unknown[][];
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** Min Sample */
+            min_sample: number;
+            /** Note */
+            note: string;
+            /** Valid From */
+            valid_from: string | null;
+            /** Version */
+            version: number;
+        };
+        /** EvaluationSchemesOut */
+        EvaluationSchemesOut: {
+            default: components["schemas"]["EvaluationSchemeOut"];
+            /** Versions */
+            versions: components["schemas"]["EvaluationSchemeOut"][];
+        };
+        /** EvaluationValue */
+        EvaluationValue: {
+            /** Den */
+            den: number | null;
+            /** Num */
+            num: number;
+            /** Value */
+            value: number | null;
+        };
+        /** EvaluationVersion */
+        EvaluationVersion: {
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Published By */
+            published_by: string;
+            /** Reason */
+            reason: string;
+            /** Version */
+            version: number;
+        };
         /** EventAttachmentOut */
         EventAttachmentOut: {
             /** Content Type */
@@ -5430,6 +5957,172 @@ export interface components {
             /** Phone Last4 */
             phone_last4: string;
         };
+        /** ForecastAlertCase */
+        ForecastAlertCase: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+        };
+        /** ForecastAlertOut */
+        ForecastAlertOut: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledged By */
+            acknowledged_by: string | null;
+            area: components["schemas"]["ForecastRef"];
+            /** Can Acknowledge */
+            can_acknowledge: boolean;
+            /** Case Count */
+            case_count: number;
+            /** Cases */
+            cases: components["schemas"]["ForecastAlertCase"][];
+            category: components["schemas"]["ForecastRef"];
+            /** Expected */
+            expected: number;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /** Id */
+            id: number;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Notified */
+            notified: number;
+            /** Observed */
+            observed: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Ratio */
+            ratio: number | null;
+            /** Status */
+            status: string;
+        };
+        /** ForecastHistoryPoint */
+        ForecastHistoryPoint: {
+            /** Count */
+            count: number;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+        };
+        /** ForecastParams */
+        ForecastParams: {
+            /** Dimension */
+            dimension?: ("total" | "category" | "street") | null;
+            /**
+             * Freq
+             * @default W
+             * @enum {string}
+             */
+            freq: "W" | "M";
+        };
+        /** ForecastPoint */
+        ForecastPoint: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Lower */
+            lower: number;
+            /** Upper */
+            upper: number;
+            /** Value */
+            value: number;
+        };
+        /** ForecastRef */
+        ForecastRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** ForecastRunOut */
+        ForecastRunOut: {
+            /**
+             * Data As Of
+             * Format: date
+             */
+            data_as_of: string;
+            /** Freq */
+            freq: string;
+            /** Horizon */
+            horizon: number;
+            /**
+             * Made At
+             * Format: date-time
+             */
+            made_at: string;
+        };
+        /** ForecastSeriesOut */
+        ForecastSeriesOut: {
+            /** Beats Baseline */
+            beats_baseline: boolean;
+            /** Dimension */
+            dimension: string;
+            /** Forecast */
+            forecast: components["schemas"]["ForecastPoint"][];
+            /** History */
+            history: components["schemas"]["ForecastHistoryPoint"][];
+            /** Key */
+            key: string;
+            /** Mape */
+            mape: number | null;
+            /** Mase */
+            mase: number | null;
+            /** Model */
+            model: string;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Snaive Mape */
+            snaive_mape: number | null;
+            /** Snaive Mase */
+            snaive_mase: number | null;
+            /** Total */
+            total: number;
+            /** Wmean4 Mape */
+            wmean4_mape: number | null;
+            /** Wmean4 Mase */
+            wmean4_mase: number | null;
+        };
+        /** ForecastsOut */
+        ForecastsOut: {
+            run: components["schemas"]["ForecastRunOut"] | null;
+            /** Series */
+            series: components["schemas"]["ForecastSeriesOut"][];
+        };
+        /** ForecastWarningParams */
+        ForecastWarningParams: {
+            /**
+             * Limit
+             * @default 100
+             */
+            limit: number;
+            /** Status */
+            status?: ("open" | "acknowledged") | null;
+        };
         /** GeocodeMatchOut */
         GeocodeMatchOut: {
             /** Address */
@@ -5472,6 +6165,16 @@ export interface components {
             street_id: number | null;
             /** Street Name */
             street_name: string | null;
+        };
+        /** GeoGeometry */
+        GeoGeometry: {
+            /** Coordinates */
+            coordinates: unknown[];
+            /**
+             * Type
+             * @description Polygon or Point (GeoJSON, [lng, lat])
+             */
+            type: string;
         };
         /** GeoImportIn */
         GeoImportIn: {
@@ -5588,6 +6291,178 @@ export interface components {
              */
             limit: number;
         };
+        /** HotspotClusterFeature */
+        HotspotClusterFeature: {
+            geometry: components["schemas"]["GeoGeometry"];
+            /** Id */
+            id: number;
+            properties: components["schemas"]["HotspotClusterProps"];
+            /**
+             * Type
+             * @default Feature
+             */
+            type: string;
+        };
+        /** HotspotClusterParams */
+        HotspotClusterParams: {
+            /** Category Id */
+            category_id?: number | null;
+            /**
+             * Days
+             * @default 90
+             */
+            days: number;
+            /**
+             * Eps M
+             * @description DBSCAN neighbourhood radius in metres
+             * @default 150
+             */
+            eps_m: number;
+            /**
+             * Min Samples
+             * @description cases within eps_m that make a core
+             * @default 5
+             */
+            min_samples: number;
+        };
+        /** HotspotClusterProps */
+        HotspotClusterProps: {
+            /**
+             * Case Ids
+             * @description their ids, in the same order
+             */
+            case_ids: number[];
+            /**
+             * Centroid
+             * @description [lng, lat]
+             */
+            centroid: number[];
+            /** Count */
+            count: number;
+            /**
+             * Numbers
+             * @description the newest cases of the cluster (at most 50)
+             */
+            numbers: string[];
+            /**
+             * Radius M
+             * @description farthest case from the centroid
+             */
+            radius_m: number;
+            /** Rank */
+            rank: number;
+            /** Top Category */
+            top_category: string;
+            /** Top Category Count */
+            top_category_count: number;
+        };
+        /** HotspotClustersOut */
+        HotspotClustersOut: {
+            /**
+             * Cases
+             * @description located cases clustered
+             */
+            cases: number;
+            /** Features */
+            features: components["schemas"]["HotspotClusterFeature"][];
+            /**
+             * Truncated
+             * @description the window held more cases than are clustered (the newest are)
+             */
+            truncated: boolean;
+            /**
+             * Type
+             * @default FeatureCollection
+             */
+            type: string;
+        };
+        /** HotspotEmergingFeature */
+        HotspotEmergingFeature: {
+            geometry: components["schemas"]["GeoGeometry"];
+            /** Id */
+            id: string;
+            properties: components["schemas"]["HotspotEmergingProps"];
+            /**
+             * Type
+             * @default Feature
+             */
+            type: string;
+        };
+        /** HotspotEmergingOut */
+        HotspotEmergingOut: {
+            /**
+             * Cases
+             * @description located cases in the slices
+             */
+            cases: number;
+            /** Features */
+            features: components["schemas"]["HotspotEmergingFeature"][];
+            /** Slices */
+            slices: components["schemas"]["HotspotSliceOut"][];
+            /**
+             * Type
+             * @default FeatureCollection
+             */
+            type: string;
+        };
+        /** HotspotEmergingParams */
+        HotspotEmergingParams: {
+            /** Category Id */
+            category_id?: number | null;
+            /**
+             * Days
+             * @default 180
+             */
+            days: number;
+            /**
+             * Resolution
+             * @default 8
+             */
+            resolution: number;
+            /**
+             * Slice Days
+             * @description length of one time slice
+             * @default 30
+             */
+            slice_days: number;
+        };
+        /** HotspotEmergingProps */
+        HotspotEmergingProps: {
+            /**
+             * Category
+             * @description new, intensifying, persistent, diminishing, sporadic or historical (ArcGIS-like)
+             */
+            category: string;
+            /**
+             * Cell
+             * @description H3 cell index
+             */
+            cell: string;
+            /**
+             * Counts
+             * @description cases in the cell per slice, oldest first
+             */
+            counts: number[];
+            /**
+             * Hot Share
+             * @description share of the slices in which the cell is a significant hot spot
+             */
+            hot_share: number;
+            /** Total */
+            total: number;
+            /**
+             * Trend
+             * @description Mann-Kendall trend of the cell's Gi* z: increasing, decreasing, no trend
+             */
+            trend: string;
+            /** Trend P */
+            trend_p: number;
+            /**
+             * Z Last
+             * @description Gi* z in the last slice
+             */
+            z_last: number;
+        };
         /** HotspotGiParams */
         HotspotGiParams: {
             /** Category Id */
@@ -5610,6 +6485,16 @@ export interface components {
         };
         /** HotspotHotIssueOut */
         HotspotHotIssueOut: {
+            /**
+             * Case Ids
+             * @description the ids of the cases in `numbers`, in the same order
+             */
+            case_ids: number[];
+            /**
+             * Cases
+             * @description the first 50 requests with time and excerpt
+             */
+            cases: components["schemas"]["HotspotIssueCaseOut"][];
             /**
              * End
              * Format: date-time
@@ -5634,6 +6519,20 @@ export interface components {
             start: string;
             /** Title */
             title: string;
+        };
+        /** HotspotIssueCaseOut */
+        HotspotIssueCaseOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Excerpt */
+            excerpt: string;
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
         };
         /** HotspotRecurringOut */
         HotspotRecurringOut: {
@@ -5677,6 +6576,19 @@ export interface components {
              * @default 30
              */
             window_days: number;
+        };
+        /** HotspotSliceOut */
+        HotspotSliceOut: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
         };
         /** HotspotWindowParams */
         HotspotWindowParams: {
@@ -6920,6 +7832,50 @@ export interface components {
             name: string;
             /** Phone */
             phone: string;
+        };
+        /** ReportMonthlyIn */
+        ReportMonthlyIn: {
+            /**
+             * Month
+             * @description The month, YYYY-MM (a month already begun)
+             */
+            month: string;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Error */
+            error: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Html Url */
+            html_url: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Month */
+            month: string;
+            /** Owner Name */
+            owner_name: string | null;
+            /** Pdf Url */
+            pdf_url: string | null;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Scope Label */
+            scope_label: string;
+            /** Seconds */
+            seconds: number | null;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+            /** Total */
+            total: number | null;
         };
         /** RequestExtensionBody */
         RequestExtensionBody: {
@@ -18747,6 +19703,963 @@ export interface operations {
             };
         };
     };
+    zhiguan_assessment_evaluation_api_indicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationIndicatorOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_month_view: {
+        parameters: {
+            query?: {
+                live?: boolean;
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationMonthOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_drill: {
+        parameters: {
+            query: {
+                department_id: number;
+                indicator: string;
+                live?: boolean;
+                part?: "numerator" | "denominator";
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDrillOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_export: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "pdf";
+                live?: boolean;
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx or pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationPublishIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationMonthOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_schemes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationSchemesOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_evaluation_api_set_scheme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationSchemeIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationSchemeOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_forecasts_api_forecasts: {
+        parameters: {
+            query?: {
+                dimension?: ("total" | "category" | "street") | null;
+                freq?: "W" | "M";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastsOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_forecasts_api_warnings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: ("open" | "acknowledged") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastAlertOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_forecasts_api_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastAlertOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     zhiguan_geo_api_address_check: {
         parameters: {
             query: {
@@ -19735,6 +21648,203 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_hotspots_api_clusters: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                days?: number;
+                /** @description DBSCAN neighbourhood radius in metres */
+                eps_m?: number;
+                /** @description cases within eps_m that make a core */
+                min_samples?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotClustersOut"];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_intelligence_hotspots_api_emerging: {
+        parameters: {
+            query?: {
+                category_id?: number | null;
+                days?: number;
+                resolution?: number;
+                /** @description length of one time slice */
+                slice_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotEmergingOut"];
                 };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
@@ -25305,6 +27415,378 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_report_api_list_reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"][];
+                };
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_report_api_download_html: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_report_api_download_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: a body that is not JSON, a broken multipart form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not logged in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The role may not do this, or the CSRF check failed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found, or outside the caller's data scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the record's current state or with a change saved at the same moment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Input that does not fit the schema or the rules; `details.fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    zhiguan_assessment_report_api_request_monthly: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportMonthlyIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
             };
             /** @description Malformed request: a body that is not JSON, a broken multipart form */
             400: {

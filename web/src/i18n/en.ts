@@ -9,6 +9,10 @@ import classification from './classification.en'
 import models from './models.en'
 import duplicates from './duplicates.en'
 import dashboard from './dashboard.en'
+import forecasts from './forecasts.en'
+import evaluation from './evaluation.en'
+import hotIssues from './hotIssues.en'
+import reports from './reports.en'
 import registry from './registry.en'
 
 // Same keys as the Chinese catalogue (the type says so; vue-tsc fails on a missing key).
@@ -32,8 +36,16 @@ const en: typeof zhCN = {
   models,
   // Issue 12: merging duplicates (docs/decisions/087)
   duplicates,
+  // Issue 12: the hot issues screen and the case map's emerging hot spots and clusters
+  hotIssues,
+  // Issue 13: the monthly comprehensive analysis report (综合分析月报)
+  reports,
   // Issue 13: the operations dashboard
   dashboard,
+  // Issue 13: forecasts and early warning (预测预警)
+  forecasts,
+  // Issue 13: department evaluation (考评)
+  evaluation,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: 'Open menu', language: 'Language', logOut: 'Log out' },
@@ -45,6 +57,8 @@ const en: typeof zhCN = {
     workbench: 'Workbench',
     field: 'Field reports',
     dashboard: 'Operations dashboard',
+    forecasts: 'Forecasts and early warning',
+    evaluation: 'Department evaluation',
     map: 'Map',
     cases: 'Cases',
     caseMap: 'Case map',
@@ -62,6 +76,8 @@ const en: typeof zhCN = {
     optOuts: 'SMS opt-outs',
     models: 'Classification models',
     autoMerges: 'Automatic merges',
+    hotIssues: 'Hot issues',
+    reports: 'Monthly reports',
   },
   roles: {
     admin: 'Administrator',

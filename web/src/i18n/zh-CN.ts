@@ -9,6 +9,10 @@ import classification from './classification.zh-CN'
 import models from './models.zh-CN'
 import duplicates from './duplicates.zh-CN'
 import dashboard from './dashboard.zh-CN'
+import forecasts from './forecasts.zh-CN'
+import evaluation from './evaluation.zh-CN'
+import hotIssues from './hotIssues.zh-CN'
+import reports from './reports.zh-CN'
 
 export default {
   app: { short: '智管', name: '城市运行管理平台' },
@@ -32,6 +36,14 @@ export default {
   duplicates,
   // Issue 13: the operations dashboard
   dashboard,
+  // Issue 13: forecasts and early warning (预测预警)
+  forecasts,
+  // Issue 13: department evaluation (考评)
+  evaluation,
+  // Issue 12: the hot issues screen and the case map's emerging hot spots and clusters
+  hotIssues,
+  // Issue 13: the monthly comprehensive analysis report (综合分析月报)
+  reports,
   // H2 (issue 11): the integrated systems screen, in its own file
   systems,
   layout: { openMenu: '打开菜单', language: '语言', logOut: '退出登录' },
@@ -43,6 +55,8 @@ export default {
     workbench: '承办工作台',
     field: '现场上报与核查',
     dashboard: '城市运行驾驶舱',
+    forecasts: '预测预警',
+    evaluation: '部门考评',
     map: '地图',
     cases: '案件列表',
     caseMap: '案件分布',
@@ -60,6 +74,8 @@ export default {
     optOuts: '短信退订',
     models: '分类模型',
     autoMerges: '自动合并复核',
+    hotIssues: '热点问题',
+    reports: '月度报告',
   },
   roles: {
     admin: '系统管理员',
