@@ -46,7 +46,10 @@ _ADMIN = re.compile(r"[A-Z]\d{0,2}(?:市|区|县)|西地省|东地省")
 _LEAD = re.compile(
     r"[^\u4e00-\u9fffA-Za-z0-9]+|关于|反映|投诉|举报|咨询|请问|请求|要求|建议|希望|坚决|强烈|反对|"
     r"实名|紧急|求助|恳请|恳求|呼吁|询问|质疑|加快|加强|尽快|解决|整治|治理|查处|处理|关注|督促|过问|"
-    r"落实|取消|开通|设立|设置|修建|新建|建设|改造|拆除|请|对|给|在|的|和|与|及|至|到|从|把|被|将|为|是|有"
+    r"落实|取消|开通|设立|设置|修建|新建|建设|改造|拆除|"
+    # directions and stretches after a crossing ("…交叉口往东一段路"): never part of a name
+    r"交叉口|十字路口|路口|往东|往西|往南|往北|向东|向西|向南|向北|一段|一带|沿线|"
+    r"请|对|给|在|的|和|与|及|至|到|从|把|被|将|为|是|有"
 )
 # A name ends at a place suffix, or at a letter code inside it: the anonymiser of 附件3 put codes
 # such as K9县 into estate names. Codes of the city itself (A市, A1区..A9区/县) always split.
@@ -58,6 +61,9 @@ _GENERIC = {
     "道路", "公路", "农村", "城市", "城区", "老城", "新城", "乡村", "乡镇", "学院", "大学", "中学",
     "小学", "幼儿园", "车站", "村组", "本小区", "我小区", "我们小区", "该小区", "这个小区", "周边小区",
     "附近小区", "所在小区", "整个小区", "居民小区", "老旧小区", "安置小区", "城乡", "全市", "全省",
+    # a kind of place, not a place: two bus stops on different roads are not one matter
+    "公交站", "公交车站", "汽车站", "地铁站", "火车站", "站台", "候车亭", "加油站", "充电站", "菜市场",
+    "农贸市场", "停车场", "人行道", "斑马线", "红绿灯",
 }  # fmt: skip
 
 
