@@ -81,7 +81,8 @@ def _tasks(jurisdiction: object) -> None:
     )
 
     def task_rows():  # type: ignore[no-untyped-def]
-        for case_id, dept, status, at in rows.iterator(chunk_size=20000):
+        # Read first: a server-side cursor cannot be read on the connection while its COPY runs.
+        for case_id, dept, status, at in list(rows):
             handled = status in ("to_verify", "closed", "callback_done")
             late_accept, late_reply = rng.random() < 0.08, rng.random() < 0.12
             accepted = at + timedelta(hours=3 if late_accept else 1)

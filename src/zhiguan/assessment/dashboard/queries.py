@@ -71,18 +71,21 @@ def place(actor: Actor, *, street_id: int | None, community_id: int | None, grid
     for level, pk in wanted:
         if pk is None:
             continue
-        area = Area.objects.filter(jurisdiction_id=actor.jurisdiction.pk, level=level, pk=pk).first()
+        # Only the fields the screen shows: an area's boundary (WKB) is large, and loading every
+        # area of the district to find two parents was half of a street's snapshot.
+        areas = Area.objects.filter(jurisdiction_id=actor.jurisdiction.pk).only(
+            "id", "level", "code", "name", "parent_id"
+        )
+        area = areas.filter(level=level, pk=pk).first()
         if area is None:
             raise NotFound()
         trail = [area]
-        parents = Area.objects.filter(jurisdiction_id=actor.jurisdiction.pk).in_bulk()
         node = area
-        while (
-            node.parent_id
-            and node.parent_id in parents
-            and parents[node.parent_id].level != AreaLevel.DISTRICT
-        ):
-            node = parents[node.parent_id]
+        while node.parent_id and len(trail) < 4:  # grid → community → street (the district ends it)
+            parent = areas.filter(pk=node.parent_id).first()
+            if parent is None or parent.level == AreaLevel.DISTRICT:
+                break
+            node = parent
             trail.insert(0, node)
         return Place(level=level, area=area, trail=trail)
     return Place(level=AreaLevel.DISTRICT, area=None)
@@ -270,16 +273,17 @@ def trend(days: dict[date, int], today: date) -> dict[str, Any]:
     with the same days of the previous month and of the same month last year.
     """
     this_month = _month_start(today)
+    by_month: dict[date, int] = defaultdict(int)
+    for d, n in days.items():  # one pass: 24 months were 24 passes over two years of days
+        by_month[_month_start(d)] += n
     months = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         start = _shift_months(this_month, -back)
-        end = _shift_months(start, 1)
-        last_year = _shift_months(start, -12)
         months.append(
             {
                 "month": start.strftime("%Y-%m"),
-                "count": sum(n for d, n in days.items() if start <= d < end),
-                "last_year": sum(n for d, n in days.items() if last_year <= d < _shift_months(last_year, 1)),
+                "count": by_month.get(start, 0),
+                "last_year": by_month.get(_shift_months(start, -12), 0),
             }
         )
     mtd = sum(n for d, n in days.items() if this_month <= d <= today)
