@@ -57,6 +57,7 @@ def main() -> None:
     )
     os.environ["ZHIGUAN_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
     os.environ["ZHIGUAN_TASKS_IN_PROCESS"] = "true"
+    os.environ["ZHIGUAN_FIRST_MODEL"] = "false"  # no classifier training beside the measurement
     try:
         with throwaway_database() as url:
             n = int(os.environ.get("ZHIGUAN_BENCH_CASES", 1_000_000 if is_postgres(url) else 100_000))

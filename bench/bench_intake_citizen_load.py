@@ -216,6 +216,7 @@ def main() -> None:
             "ZHIGUAN_VAR_DIR": tmp,
             "DATABASE_URL": "",
             "ZHIGUAN_TASKS_IN_PROCESS": "true",
+            "ZHIGUAN_FIRST_MODEL": "false",
             "ZHIGUAN_WEB_DIST": str(dist),
             "ZHIGUAN_CITIZEN_RATE": "1000/m",
         }

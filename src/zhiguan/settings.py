@@ -268,6 +268,9 @@ ZHIGUAN_API_RATE = os.environ.get("ZHIGUAN_API_RATE", "6000/m")
 
 # Background work: Celery. Without a broker the tasks run in-process (embedded default).
 CELERY_BROKER_URL = os.environ.get("ZHIGUAN_CELERY_BROKER_URL", REDIS_URL or "memory://")
+# A first classifier for a district with closed cases and none yet (the demo after `make run`): on by
+# default; the browser tests switch it off (minutes of training would slow their server).
+ZHIGUAN_FIRST_MODEL = _env_bool("ZHIGUAN_FIRST_MODEL", True)
 CELERY_TASK_ALWAYS_EAGER = _env_bool(
     "ZHIGUAN_TASKS_IN_PROCESS", not (REDIS_URL or os.environ.get("ZHIGUAN_CELERY_BROKER_URL"))
 )

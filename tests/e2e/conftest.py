@@ -122,6 +122,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": "",
         "ZHIGUAN_TASKS_IN_PROCESS": "true",
         "ZHIGUAN_WEB_WORKERS": "2",
+        # No first classifier trained in the background while the browser tests run.
+        "ZHIGUAN_FIRST_MODEL": "false",
         # Two dozen log-ins from one address in a couple of minutes is the test run, not an
         # attack; the limits themselves are tested in tests/test_rate_limits.py.
         "ZHIGUAN_LOGIN_RATE": "1000/m",

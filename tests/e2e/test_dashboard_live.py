@@ -73,6 +73,7 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         # No Celery worker in this test: the after-commit work runs in the server that made the change.
         "ZHIGUAN_TASKS_IN_PROCESS": "true",
         "ZHIGUAN_WEB_WORKERS": "2",
+        "ZHIGUAN_FIRST_MODEL": "false",
         "ZHIGUAN_LOGIN_RATE": "1000/m",
         "ZHIGUAN_STATIC_BROTLI_QUALITY": os.environ.get("ZHIGUAN_STATIC_BROTLI_QUALITY", "9"),
     }

@@ -3,7 +3,9 @@ drills into the cases behind a figure, publishes the month, and a correction ask
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -22,7 +24,9 @@ def test_rank_drill_down_publish_and_correct(browser: Any, server: str) -> None:
     table = css(browser, tid("evaluation-ranking"))
     assert "处置率" in table.text and "名次" in table.text
     assert "草稿" in css(browser, tid("evaluation-status")).text
-    month = css(browser, f"{tid('evaluation-month')} input").get_attribute("value")
+    # The screen opens on last month (the district's calendar).
+    first = datetime.now(ZoneInfo("Asia/Shanghai")).date().replace(day=1)
+    month = (first - timedelta(days=1)).strftime("%Y-%m")
     supervisor = api_session(server, "supervisor")
     view = get_json(supervisor, f"{server}/api/v1/evaluation/months/{month}")
     first = next(r for r in view["rows"] if r["values"]["handling_rate"]["den"])

@@ -29,7 +29,7 @@ export default {
     snaive: '季节性朴素',
     wmean4: '近期均值',
     ets: '指数平滑',
-    sarima: 'SARIMA',
+    sarima: '季节性ARIMA',
     dhr: '谐波回归',
     combo: '组合模型',
     mstl: 'MSTL',

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import threading
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from zhiguan.celery import app
 from zhiguan.periodic import AtTimes
@@ -23,33 +26,36 @@ def retrain_due() -> int:
     return len(services.retrain_due())
 
 
-_first_running = threading.Lock()
-
-
-def _first_models() -> int:
-    from django.db import close_old_connections
-
-    from zhiguan.intelligence.classification import services
-
-    if not _first_running.acquire(blocking=False):
-        return 0
-    try:
-        return len(services.first_models())
-    finally:
-        _first_running.release()
-        close_old_connections()
+_first_process: subprocess.Popen[bytes] | None = None
 
 
 @app.task(name="classification.first_model")
 def first_model() -> int:
     """Hourly: a first model where a jurisdiction has enough closed cases and none yet.
 
-    In the embedded set-up tasks run in the caller's thread: the training (minutes for the demo's
-    14,000 cases) gets a thread of its own, so that the periodic sweeps are not held up by it."""
-    if app.conf.task_always_eager:
-        threading.Thread(target=_first_models, name="zhiguan-first-model", daemon=True).start()
+    In the embedded set-up tasks run in the caller's process: training (minutes for the demo's
+    14,000 cases, CPU-bound) would hold the web server's interpreter, so it runs as its own
+    low-priority process (`zhiguan first_model`), one at a time."""
+    global _first_process
+    from django.conf import settings
+
+    if not settings.ZHIGUAN_FIRST_MODEL:
         return 0
-    return _first_models()
+    if app.conf.task_always_eager:
+        if _first_process is not None and _first_process.poll() is None:
+            return 0  # still training
+        zhiguan = Path(sys.executable).with_name("zhiguan")
+        command = [str(zhiguan)] if zhiguan.exists() else [sys.executable, "-m", "zhiguan.cli"]
+        _first_process = subprocess.Popen(
+            [*command, "first_model"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.nice(15),
+        )
+        return 0
+    from zhiguan.intelligence.classification import services
+
+    return len(services.first_models())
 
 
 @app.task(name="classification.sweep_stuck")
