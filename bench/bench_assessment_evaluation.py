@@ -76,13 +76,15 @@ def _tasks(jurisdiction: object) -> None:
         "accept_late",
         "reply_late",
     ]
-    rows = Case.objects.filter(jurisdiction=jurisdiction, lead_department__isnull=False).values_list(
-        "id", "lead_department_id", "status", "created_at"
+    # Read before the COPY starts: the connection cannot answer a query while its COPY runs.
+    rows = list(
+        Case.objects.filter(jurisdiction=jurisdiction, lead_department__isnull=False).values_list(
+            "id", "lead_department_id", "status", "created_at"
+        )
     )
 
     def task_rows():  # type: ignore[no-untyped-def]
-        # Read first: a server-side cursor cannot be read on the connection while its COPY runs.
-        for case_id, dept, status, at in list(rows):
+        for case_id, dept, status, at in rows:
             handled = status in ("to_verify", "closed", "callback_done")
             late_accept, late_reply = rng.random() < 0.08, rng.random() < 0.12
             accepted = at + timedelta(hours=3 if late_accept else 1)
