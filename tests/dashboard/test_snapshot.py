@@ -210,3 +210,25 @@ def test_duplicates_avoided_is_the_duplicates_apps_own_count(world, live):
     until = rollups.day_start(today) + timezone.timedelta(days=1)
     theirs = avoided_count(world.actor("leader"), since=since, until=until)
     assert snap["duplicates_avoided"]["count"] == theirs["merged"] == 1
+
+
+def test_hot_issues_follow_the_area_by_their_cases(world):
+    from tests.cases.conftest import EAST
+
+    here = world.new_case()
+    there = world.new_case(lng=EAST[0], lat=EAST[1], address="白杨街道1号")
+    issue = {
+        "title": "占道经营",
+        "place": "金沙路",
+        "size": 2,
+        "heat": 2.0,
+        "numbers": [here.number, there.number],
+    }
+    leader = world.actor("leader")
+    street = queries.place(leader, street_id=world.areas["330114002"].pk, community_id=None, grid_id=None)
+    by_ids = queries.hot_issues(leader, street, [{**issue, "case_ids": [here.pk, there.pk]}])
+    by_numbers = queries.hot_issues(leader, street, [issue])  # issues cached before they carried ids
+    assert by_ids == by_numbers
+    assert by_ids[0]["numbers"] == [here.number] and by_ids[0]["size"] == 1
+    district = queries.place(leader, street_id=None, community_id=None, grid_id=None)
+    assert queries.hot_issues(leader, district, [issue])[0]["size"] == 2

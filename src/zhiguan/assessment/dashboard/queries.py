@@ -429,11 +429,20 @@ def hot_issues(actor: Actor, where: Place, issues: list[dict[str, Any]]) -> list
     """The week's hot issues, narrowed to the cases the viewer may see in the area."""
     whole = actor.scope_for("case.view") == DataScope.JURISDICTION
     if where.area is not None or not whole:
-        numbers = {n for i in issues for n in i["numbers"]}
-        inside = set(
-            filtered(actor, where.case_filter).filter(number__in=numbers).values_list("number", flat=True)
-        )
-        issues = [{**i, "numbers": [n for n in i["numbers"] if n in inside]} for i in issues]
+        if all(len(i.get("case_ids", ())) == len(i["numbers"]) for i in issues):
+            # By primary key (the issues carry their cases' ids, in the order of their numbers).
+            ids = {c for i in issues for c in i["case_ids"]}
+            seen = set(filtered(actor, where.case_filter).filter(pk__in=ids).values_list("pk", flat=True))
+            issues = [
+                {**i, "numbers": [n for n, c in zip(i["numbers"], i["case_ids"], strict=True) if c in seen]}
+                for i in issues
+            ]
+        else:
+            numbers = {n for i in issues for n in i["numbers"]}
+            inside = set(
+                filtered(actor, where.case_filter).filter(number__in=numbers).values_list("number", flat=True)
+            )
+            issues = [{**i, "numbers": [n for n in i["numbers"] if n in inside]} for i in issues]
         issues = [{**i, "size": len(i["numbers"])} for i in issues if i["numbers"]]
     return [
         {
