@@ -51,7 +51,7 @@ def set_scheme(request: ActorRequest, payload: EvaluationSchemeIn) -> Status:
     return Status(
         201,
         {
-            **services._scheme_dict(scheme),
+            **services.scheme_dict(scheme),
             "created_by": scheme.created_by_label,
             "created_at": scheme.created_at,
         },

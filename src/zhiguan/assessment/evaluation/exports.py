@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from zhiguan.assessment.evaluation import indicators as ind
-from zhiguan.exports import FORMULA_STARTS, XLSX_TYPE
+from zhiguan.exports import XLSX_TYPE, csv_safe
 
 __all__ = ["XLSX_TYPE", "as_pdf", "as_xlsx", "filters_text"]
 
@@ -115,10 +115,6 @@ def _table(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _safe(value: Any) -> Any:
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
 def as_xlsx(view: dict[str, Any], *, jurisdiction_name: str, filters: str = "") -> bytes:
     header, rows = _table(view)
     wb = Workbook()
@@ -134,7 +130,7 @@ def as_xlsx(view: dict[str, Any], *, jurisdiction_name: str, filters: str = "") 
     ws.row_dimensions[1].height = 32
     stamp = _stamp(view, filters)
     for i, line in enumerate(stamp, start=2):
-        ws.append([_safe(line)])
+        ws.append([csv_safe(line)])
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
         ws.cell(i, 1).font = Font(size=10, color="555555")
     head_row = len(stamp) + 3
@@ -149,7 +145,7 @@ def as_xlsx(view: dict[str, Any], *, jurisdiction_name: str, filters: str = "") 
     ws.row_dimensions[head_row].height = 36
     fills = {"A": "E2EFDA", "D": "FCE4D6", "E": "F8CBAD"}
     for r in rows:
-        ws.append([_safe(v) for v in r])
+        ws.append([csv_safe(v) for v in r])
         row = ws.max_row
         for col in range(1, width + 1):
             c = ws.cell(row, col)
@@ -180,7 +176,7 @@ def as_xlsx(view: dict[str, Any], *, jurisdiction_name: str, filters: str = "") 
         d = indicator.as_dict()
         defs.append(
             [
-                _safe(str(x or ""))
+                csv_safe(str(x or ""))
                 for x in (d["name"], d["numerator"], d["denominator"], d["exclusions"], d["working_days"])
             ]
         )

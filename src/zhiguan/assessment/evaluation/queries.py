@@ -86,7 +86,7 @@ def month_view(
             "published_at": frozen.published_at,
             "published_by": frozen.published_by_label,
             "reason": frozen.reason,
-            "scheme": services._scheme_dict(frozen.scheme),
+            "scheme": services.scheme_dict(frozen.scheme),
             "rows": frozen.rows,
             "roles": frozen.roles,
             "versions": versions,
@@ -135,10 +135,9 @@ def drill(
     jid = actor.jurisdiction.pk
     frozen = None if live else _frozen(jid, month, version)
     if frozen is not None:
-        cases_by_dept = frozen.cases
+        dept_cases = frozen.cases.get(str(department_id), {})
     else:
-        cases_by_dept = services.evaluate(jurisdiction_id=jid, month=month)["cases"]
-    dept_cases = cases_by_dept.get(str(department_id), {})
+        dept_cases = services.department_cases(jurisdiction_id=jid, month=month, department_id=department_id)
     days: dict[int, float] = {}
     if measure == "handling_days":
         pairs = dept_cases.get("handling_days", [])
@@ -182,7 +181,7 @@ def month_ranking(*, jurisdiction_id: int, month: date) -> dict[str, Any]:
         rows, status, version = frozen.rows, "published", frozen.version
     else:
         rows, status, version = (
-            services.evaluate(jurisdiction_id=jurisdiction_id, month=month)["rows"],
+            services.evaluate(jurisdiction_id=jurisdiction_id, month=month, with_roles=False)["rows"],
             "draft",
             None,
         )

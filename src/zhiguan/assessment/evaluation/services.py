@@ -64,7 +64,7 @@ def scheme_for(*, jurisdiction_id: int, month: date) -> EvaluationScheme | None:
     )
 
 
-def _scheme_dict(scheme: EvaluationScheme | None) -> dict[str, Any]:
+def scheme_dict(scheme: EvaluationScheme | None) -> dict[str, Any]:
     if scheme is None:
         return default_scheme()
     return {
@@ -211,20 +211,47 @@ def _departments(jurisdiction_id: int, present: set[int]) -> list[Department]:
     ]
 
 
+def _begun(month: date, as_of: datetime) -> None:
+    if as_of < month_bounds(month)[0]:
+        raise InvalidInput(_("This month has not begun."), code="month_in_future", field="month")
+
+
+def _case_sets(m: DepartmentMeasures) -> dict[str, list[Any]]:
+    """A department's measure sets as stored for the drill-down (sorted ids; handling days as pairs)."""
+    return {
+        **{code: sorted(ids) for code, ids in m.sets.items()},
+        "handling_days": [list(p) for p in sorted(m.handling_days)],
+    }
+
+
+def department_cases(*, jurisdiction_id: int, month: date, department_id: int) -> dict[str, list[Any]]:
+    """One department's measure sets as the data stand now: the drill-down of a draft month, without
+    scoring every department and counting the staff's figures for it."""
+    month = parse_month(month)
+    as_of = timezone.now()
+    _begun(month, as_of)
+    measures = collect(jurisdiction_id=jurisdiction_id, month=month, as_of=as_of)
+    return _case_sets(measures.get(department_id, DepartmentMeasures()))
+
+
 def evaluate(
-    *, jurisdiction_id: int, month: date, as_of: datetime | None = None, scheme: dict[str, Any] | None = None
+    *,
+    jurisdiction_id: int,
+    month: date,
+    as_of: datetime | None = None,
+    scheme: dict[str, Any] | None = None,
+    with_roles: bool = True,
 ) -> dict[str, Any]:
     """The month's figures, points, scores, grades and ranks per department, with the cases behind them.
 
-    Returns {"month", "data_as_of", "scheme", "rows", "cases", "roles", "centre"}; `cases` maps a
-    department id to its measure sets (the drill-down), kept out of the rows so that they stay small.
+    Returns {"month", "data_as_of", "scheme", "rows", "cases", "roles"}; `cases` maps a department id
+    to its measure sets (the drill-down), kept out of the rows so that they stay small; `roles` (the
+    per-person figures) is empty unless `with_roles`.
     """
     month = parse_month(month)
     as_of = as_of or timezone.now()
-    start, _end = month_bounds(month)
-    if as_of < start:
-        raise InvalidInput(_("This month has not begun."), code="month_in_future", field="month")
-    scheme = scheme or _scheme_dict(scheme_for(jurisdiction_id=jurisdiction_id, month=month))
+    _begun(month, as_of)
+    scheme = scheme or scheme_dict(scheme_for(jurisdiction_id=jurisdiction_id, month=month))
     measures = collect(jurisdiction_id=jurisdiction_id, month=month, as_of=as_of)
     rows: list[dict[str, Any]] = []
     cases: dict[str, dict[str, list[Any]]] = {}
@@ -252,10 +279,7 @@ def evaluate(
                 "values": values,
             }
         )
-        cases[str(dept.pk)] = {
-            **{code: sorted(ids) for code, ids in m.sets.items()},
-            "handling_days": [list(p) for p in sorted(m.handling_days)],
-        }
+        cases[str(dept.pk)] = _case_sets(m)
     ind.rank(rows)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["sample"], r["department"]))
     return {
@@ -264,7 +288,9 @@ def evaluate(
         "scheme": scheme,
         "rows": rows,
         "cases": cases,
-        "roles": role_figures(jurisdiction_id=jurisdiction_id, month=month, as_of=as_of),
+        "roles": role_figures(jurisdiction_id=jurisdiction_id, month=month, as_of=as_of)
+        if with_roles
+        else {},
     }
 
 
@@ -374,7 +400,7 @@ def publish(*, actor: Actor, month: str | date, reason: str = "") -> PublishedRa
             field="reason",
         )
     scheme_obj = scheme_for(jurisdiction_id=jid, month=month)
-    result = evaluate(jurisdiction_id=jid, month=month, as_of=now, scheme=_scheme_dict(scheme_obj))
+    result = evaluate(jurisdiction_id=jid, month=month, as_of=now, scheme=scheme_dict(scheme_obj))
     if scheme_obj is None:
         # The built-in scorecard is stored as version 1 so that the ranking names what it used.
         scheme_obj = EvaluationScheme.objects.filter(jurisdiction_id=jid, version=1).first() or (
@@ -390,7 +416,7 @@ def publish(*, actor: Actor, month: str | date, reason: str = "") -> PublishedRa
                 created_by_label=str(_("Built in")),
             )
         )
-        result["scheme"] = _scheme_dict(scheme_obj)
+        result["scheme"] = scheme_dict(scheme_obj)
     try:
         with transaction.atomic():
             ranking = PublishedRanking.objects.create(
@@ -403,7 +429,7 @@ def publish(*, actor: Actor, month: str | date, reason: str = "") -> PublishedRa
                 published_by=actor.user,
                 published_by_label=actor.label,
                 reason=reason[:2000],
-                rows=_jsonable_rows(result["rows"]),
+                rows=result["rows"],
                 roles=result["roles"],
                 cases=result["cases"],
             )
@@ -421,7 +447,3 @@ def publish(*, actor: Actor, month: str | date, reason: str = "") -> PublishedRa
     except IntegrityError:
         raise Conflict(_("Someone published this month at the same moment; reload.")) from None
     return ranking
-
-
-def _jsonable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(r) for r in rows]
