@@ -7,7 +7,6 @@ cases behind every figure; a second `publish` of the same month is a correction 
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiguan.assessment import months
 from zhiguan.assessment.evaluation import indicators as ind
 from zhiguan.assessment.evaluation.measures import DepartmentMeasures, collect, month_bounds
 from zhiguan.assessment.evaluation.models import EvaluationScheme, PublishedRanking
@@ -28,17 +28,11 @@ from zhiguan.org.permissions import Actor, require
 
 MANAGE = "evaluation.manage"
 PUBLISH = "evaluation.publish"
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def parse_month(value: str | date) -> date:
     """`YYYY-MM` (or a date) → the first day of that month; `invalid_month` otherwise."""
-    if isinstance(value, date):
-        return value.replace(day=1)
-    m = _MONTH.match(str(value).strip())
-    if not m or not 1 <= int(m[2]) <= 12 or not 2000 <= int(m[1]) <= 2100:
-        raise InvalidInput(_("Give the month as YYYY-MM, e.g. 2026-10."), code="invalid_month", field="month")
-    return date(int(m[1]), int(m[2]), 1)
+    return months.parse(value, code="invalid_month")
 
 
 # -- schemes -----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ handle) of the month's cases, as the deadline engine decided them.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiguan.assessment import months
 from zhiguan.assessment.evaluation import queries as evaluation_queries
 from zhiguan.cases.models import Case, CaseDeadline, Channel, RequestType
 from zhiguan.cases.models.case import CallbackResult
@@ -42,26 +42,18 @@ MODEL_LABELS = {
     "combo": "组合模型（回测最优的三个模型取均值）",
     "naive": "朴素模型",
 }
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 SATISFIED = (CallbackResult.SATISFIED, CallbackResult.BASICALLY_SATISFIED)
 
 
 def parse_month(text: str) -> date:
     """'2026-10' → date(2026, 10, 1); 422 `bad_month` for anything else or a month not yet begun."""
-    m = _MONTH.match((text or "").strip())
-    if m is None or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-        raise InvalidInput(
-            _("Give the month as YYYY-MM, for example 2026-10."), code="bad_month", field="month"
-        )
-    month = date(int(m.group(1)), int(m.group(2)), 1)
+    month = months.parse(text, code="bad_month")
     if month > timezone.localdate().replace(day=1):
         raise InvalidInput(_("This month has not begun yet."), code="future_month", field="month")
     return month
 
 
-def shift(month: date, months: int) -> date:
-    y, m = divmod(month.month - 1 + months, 12)
-    return date(month.year + y, m + 1, 1)
+shift = months.shift
 
 
 def _start(day: date) -> datetime:
