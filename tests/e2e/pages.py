@@ -69,6 +69,17 @@ def click(driver: Any, name: str) -> None:
     wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, tid(name)))).click()
 
 
+def close_drawer(driver: Any, name: str) -> None:
+    """Close the el-drawer marked `name` with its own close button and wait until it is gone.
+
+    The page may hold other drawers (hidden, kept in the DOM), and the button cannot be clicked
+    while the drawer is still sliding in on a loaded machine: wait for this drawer's button.
+    """
+    button = f"{tid(name)} .el-drawer__close-btn"
+    wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, button))).click()
+    wait(driver).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid(name))))
+
+
 def active_test_id(driver: Any) -> str:
     """The data-test of the focused element or of its nearest marked ancestor."""
     return driver.execute_script(

@@ -8,11 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
 
 from tests.e2e.conftest import api_session, get_json
-from tests.e2e.pages import assert_chinese, click, css, log_in, path_of, tid, type_into, wait
+from tests.e2e.pages import assert_chinese, click, close_drawer, css, log_in, path_of, tid, type_into, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -34,8 +32,7 @@ def test_rank_drill_down_publish_and_correct(browser: Any, server: str) -> None:
     count = css(browser, tid("evaluation-drill-count"))
     wait(browser).until(lambda d: f"共 {first['values']['handling_rate']['num']} 件" in count.text)
     assert_chinese(browser, "evaluation drill-down")
-    browser.find_element(By.CSS_SELECTOR, ".el-drawer__close-btn").click()
-    wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("evaluation-drill"))))
+    close_drawer(browser, "evaluation-drill")
 
     click(browser, "evaluation-publish")
     click(browser, "evaluation-confirm")

@@ -20,7 +20,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 
 from tests.e2e.conftest import api_session, get_json
-from tests.e2e.pages import click, css, log_in, path_of, tid, type_into, wait
+from tests.e2e.pages import click, close_drawer, css, log_in, path_of, tid, type_into, wait
 
 pytestmark = pytest.mark.e2e
 
@@ -102,8 +102,7 @@ def test_the_data_officer_finds_a_poi_reads_its_history_and_imports_a_csv(
     )
     assert "演示" in sources, sources
     assert drawer.find_elements(By.CSS_SELECTOR, tid("history"))
-    browser.find_element(By.CSS_SELECTOR, ".el-drawer__close-btn").click()
-    wait(browser).until(ec.invisibility_of_element_located((By.CSS_SELECTOR, tid("record-drawer"))))
+    close_drawer(browser, "record-drawer")
 
     # A CSV in the template's layout: one good row, one outside the district.
     stamp = time.strftime("%H%M%S")
