@@ -355,10 +355,25 @@ def _areas_out(where: Place, counts: dict[int, dict[str, int]], actor: Actor) ->
 INLINE_SLOW_TILES = 3000  # below this many cases in the window, a missing tile is computed at once
 
 
+PLACE_FIELDS = ("street_id", "community_id", "grid_id")
+
+
 def _hot_issues_of(system: Actor) -> list[dict[str, Any]]:
     from zhiguan.intelligence.hotspots import services
 
-    return services.hot_issues(system, days=7, category_id=None)
+    issues = services.hot_issues(system, days=7, category_id=None)
+    # Each case's street, community and grid, beside its id: a street's or a grid's screen then
+    # narrows the issues without asking the database about thousands of ids on every refresh
+    # (that one query was 190 ms of a 230 ms snapshot at a million cases).
+    ids = {c for i in issues for c in i.get("case_ids", ())}
+    where = {
+        pk: list(rest)
+        for pk, *rest in filtered(system, CaseFilter()).filter(pk__in=ids).values_list("pk", *PLACE_FIELDS)
+    }
+    for i in issues:
+        if "case_ids" in i:
+            i["places"] = [where.get(c, [None, None, None]) for c in i["case_ids"]]
+    return issues
 
 
 def _hot_spots_of(system: Actor) -> list[dict[str, Any]]:
@@ -429,7 +444,15 @@ def hot_issues(actor: Actor, where: Place, issues: list[dict[str, Any]]) -> list
     """The week's hot issues, narrowed to the cases the viewer may see in the area."""
     whole = actor.scope_for("case.view") == DataScope.JURISDICTION
     if where.area is not None or not whole:
-        if all(len(i.get("case_ids", ())) == len(i["numbers"]) for i in issues):
+        if whole and all(len(i.get("places", ())) == len(i["numbers"]) for i in issues):
+            # One who sees the whole district looking at an area: by the places kept with the issues.
+            k = PLACE_FIELDS.index(AREA_FIELD[where.level])
+            pk = where.area.pk if where.area is not None else None
+            issues = [
+                {**i, "numbers": [n for n, p in zip(i["numbers"], i["places"], strict=True) if p[k] == pk]}
+                for i in issues
+            ]
+        elif all(len(i.get("case_ids", ())) == len(i["numbers"]) for i in issues):
             # By primary key (the issues carry their cases' ids, in the order of their numbers).
             ids = {c for i in issues for c in i["case_ids"]}
             seen = set(filtered(actor, where.case_filter).filter(pk__in=ids).values_list("pk", flat=True))
