@@ -368,7 +368,9 @@ def _hot_issues_of(system: Actor) -> list[dict[str, Any]]:
     ids = {c for i in issues for c in i.get("case_ids", ())}
     where = {
         pk: list(rest)
-        for pk, *rest in filtered(system, CaseFilter()).filter(pk__in=ids).values_list("pk", *PLACE_FIELDS)
+        for pk, *rest in filtered(system, CaseFilter(**{}))
+        .filter(pk__in=ids)
+        .values_list("pk", *PLACE_FIELDS)
     }
     for i in issues:
         if "case_ids" in i:
