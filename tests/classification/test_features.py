@@ -54,6 +54,8 @@ def test_max_chars_cuts_long_texts():
 
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_saved_arrays_predict_what_scikit_learn_predicts(tmp_path, n_classes):
+    """The saved arrays give the probabilities of scikit-learn's SVM fitted on every row, through
+    the sigmoids kept with it (normalised over the classes when there are more than two)."""
     from zhiguan.intelligence.classification import model as m
 
     kinds = ["路灯不亮 晚上 漆黑", "垃圾 堆放 恶臭 清运", "噪音 扰民 施工 夜间"][:n_classes]
@@ -63,7 +65,33 @@ def test_saved_arrays_predict_what_scikit_learn_predicts(tmp_path, n_classes):
     clf.save(tmp_path)
     loaded = m.TextClassifier.load(tmp_path)
     X = m._matrix(m._columns([""] * len(texts), texts))
-    union, calibrated = m._fit_final(X, np.array(labels), 10)
-    expected = calibrated.predict_proba(union.transform(X))
-    assert np.allclose(loaded.probabilities(texts), expected, atol=1e-6)
+    pipe = m._pipeline(len(texts), n_classes).fit(X, np.array(labels))
+    decision = pipe.decision_function(X).reshape(len(texts), -1)
+    p = 1.0 / (1.0 + np.exp(clf.arrays["A"][0] * decision + clf.arrays["B"][0]))
+    expected = np.hstack([1 - p, p]) if n_classes == 2 else p / p.sum(axis=1, keepdims=True)
+    assert np.allclose(loaded.probabilities(texts), expected, atol=1e-5)
+    assert loaded.arrays["W"].shape[0] == 1  # one SVM, not one per calibration fold
     assert loaded.predict_one(kinds[0]).label == "c0"
+
+
+def test_the_sigmoid_is_platts_as_scikit_learn_fits_it():
+    from sklearn.calibration import _sigmoid_calibration
+
+    from zhiguan.intelligence.classification.model import _platt
+
+    rng = np.random.default_rng(0)
+    decision = rng.normal(size=500)
+    positive = decision + rng.normal(size=500) > 0.3
+    assert np.allclose(_platt(decision, positive), _sigmoid_calibration(decision, positive), atol=1e-3)
+
+
+def test_many_classes_keep_the_most_frequent_ngrams_within_the_weight_budget():
+    from zhiguan.intelligence.classification import model as m
+    from zhiguan.intelligence.classification.training import CharNgramTfidf
+
+    texts = ["甲乙", "甲丙", "甲丁", "乙戊"]
+    vec = CharNgramTfidf(ngram_max=1, max_features=2).fit(texts)
+    assert set(vec.get_feature_names_out()) == {"甲", "乙"}  # df 3 and 2; 丙丁戊 once each
+    blocks = m._pipeline(10_000, 400).named_steps["features"].transformers
+    assert all(t.max_features == m.WEIGHT_BUDGET // 400 for _name, t, _col in blocks)
+    assert m._pipeline(10_000, 7).named_steps["features"].transformers[0][1].max_features > 3_000_000

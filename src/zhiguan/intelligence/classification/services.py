@@ -55,6 +55,7 @@ MIN_ROWS = 50  # fewer closed cases than this teach nothing worth suggesting
 # model learns from every row): 14,000 demo cases over ~150 labels took over 15 minutes in 5 folds.
 CV_FOLDS = 3
 CV_ROWS = 4000
+SUPPORT_MAX = 50  # cases a category needs, at most (see `support`)
 # A version still "training" after this long lost its worker (a restart, a killed process).
 STUCK_AFTER = timedelta(hours=2)
 # The weekly retraining runs when at least this many cases were closed (or corrected) since the last version.
@@ -99,20 +100,29 @@ def request_training(actor: Actor, *, source: str = "cases") -> ModelVersion:
     return version
 
 
+def support(rows: int) -> int:
+    """How many cases a category needs to be learnt as itself rather than as its parent: 5 in a small
+    district, rising with its history to 50. (The demo's 14,000 cases: 372 categories of ≥ 5 cases
+    reached a hold-out macro-F1 of 0.20 after more than 18 minutes of training; the 104 of ≥ 50
+    reach 0.52, and the whole training, departments included, takes about 2 minutes.)"""
+    return min(SUPPORT_MAX, max(MIN_PER_CLASS, rows // 250))
+
+
 def _labels(rows: list[queries.TrainingRow], parents: dict[int, int | None]) -> list[int | None]:
     """Each row's category, climbed to its parent while the category has too few rows."""
+    need = support(len(rows))
     labels: list[int | None] = [r.category_id for r in rows]
     for _level in range(3):
         counts = Counter(labels)
         changed = False
         for i, label in enumerate(labels):
-            if label is not None and counts[label] < MIN_PER_CLASS:
+            if label is not None and counts[label] < need:
                 labels[i] = parents.get(label)
                 changed = True
         if not changed:
             break
     counts = Counter(labels)
-    return [label if label is not None and counts[label] >= MIN_PER_CLASS else None for label in labels]
+    return [label if label is not None and counts[label] >= need else None for label in labels]
 
 
 def _train_one(texts: list[str], labels: list[Any]) -> TextClassifier | None:
