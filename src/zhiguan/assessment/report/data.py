@@ -197,25 +197,26 @@ def _streets(actor: Actor, month_qs: QuerySet[Case], prev_qs: QuerySet[Case]) ->
 
 
 def _hot_issues(actor: Actor, month: date, end: datetime) -> list[dict[str, Any]]:
-    """The month's hot issues (the same grouping as the map's 热点问题), within the reader's scope."""
-    from zhiguan.intelligence.hotspots import hotissues, queries, services
+    """The month's hot issues (the same grouping and heat as the console's 热点问题), within the
+    reader's scope."""
+    from zhiguan.intelligence.hotspots import services
 
-    days = (shift(month, 1) - month).days
-    qs = queries.window(actor, days=days, end=end - timedelta(microseconds=1))
-    qs = qs.filter(pk__in=restrict(actor, Case.objects.all(), VIEW).values("pk"))
-    rows = queries.hot_issue_rows(qs)
-    messages = [
-        hotissues.Message(
-            id=r["number"],
-            title=services._first_clause(r["description"]),
-            text=f"{r['address']} {r['description']}".strip(),
-            time=r["created_at"],
-        )
-        for r in rows
-    ]
-    found = hotissues.hot_issues(messages, window_days=float(days), top=10)
+    found = services.hot_issues(
+        actor,
+        days=(shift(month, 1) - month).days,
+        category_id=None,
+        end=end - timedelta(microseconds=1),
+        top=10,
+        within=restrict(actor, Case.objects.all(), VIEW),
+    )
     return [
-        {"rank": h.rank, "title": h.title, "place": h.place, "size": h.size, "heat": round(h.heat, 1)}
+        {
+            "rank": h["rank"],
+            "title": h["title"],
+            "place": h["place"],
+            "size": h["size"],
+            "heat": round(h["heat"], 1),
+        }
         for h in found
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils import timezone
@@ -18,6 +18,11 @@ from django.utils.translation import gettext as _
 from zhiguan.errors import InvalidInput
 from zhiguan.intelligence.hotspots import hotissues, queries, stats
 from zhiguan.org.permissions import Actor, require
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from zhiguan.cases.models import Case
 
 _CLAUSES = re.compile(r"[^，。！？；,.!?;:：\n]+")
 # Salutations and self-introductions say nothing about the matter (尊敬的领导：您好！我是…的村民).
@@ -211,14 +216,26 @@ def recurring(
     ]
 
 
-def hot_issues(actor: Actor, *, days: int, category_id: int | None) -> list[dict[str, Any]]:
-    """热点问题: the window's requests about the same matter, hottest first (the top 20).
+def hot_issues(
+    actor: Actor,
+    *,
+    days: int,
+    category_id: int | None,
+    end: datetime | None = None,
+    top: int = 20,
+    within: QuerySet[Case] | None = None,
+) -> list[dict[str, Any]]:
+    """热点问题: the requests of the `days` before `end` (now) about the same matter, hottest first.
 
     Each issue carries its case numbers and ids (same order) and its first 50 requests with time
-    and an excerpt, for the console's drill-down; reporters are distinct by their phone.
+    and an excerpt, for the console's drill-down; reporters are distinct by their phone. `within`
+    narrows the requests further (the monthly report: the cases its reader oversees).
     """
     require(actor, "case.view")
-    rows = queries.hot_issue_rows(queries.window(actor, days=days, category_id=category_id))
+    qs = queries.window(actor, days=days, category_id=category_id, end=end)
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
+    rows = queries.hot_issue_rows(qs)
     messages = [
         hotissues.Message(
             id=r["number"],
@@ -230,7 +247,7 @@ def hot_issues(actor: Actor, *, days: int, category_id: int | None) -> list[dict
         )
         for r in rows
     ]
-    found = hotissues.hot_issues(messages, window_days=float(days), top=20)
+    found = hotissues.hot_issues(messages, window_days=float(days), top=top)
     by_number = {r["number"]: r for r in rows}
     return [
         {
