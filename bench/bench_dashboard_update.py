@@ -165,7 +165,9 @@ def _run(jurisdiction: object, url: str) -> None:
             at, _version = heard.get(timeout=30)
             delays.append(at - t0)
             if delays[-1] > 2:
-                print(f"# change {len(delays)}: {delays[-1]:.2f} s (registering {registered:.2f} s)", flush=True)
+                print(
+                    f"# change {len(delays)}: {delays[-1]:.2f} s (registering {registered:.2f} s)", flush=True
+                )
             time.sleep(rng.uniform(0.2, 0.6))
         delays.sort()
         p50, p95 = delays[len(delays) // 2], delays[int(0.95 * (len(delays) - 1))]
