@@ -162,6 +162,10 @@ def test_a_viewer_of_another_jurisdiction_sees_nothing(world, other_jurisdiction
         ("再次反映，听涛路地铁站出口共享单车乱停乱放", "听涛路地铁站出口共享单车乱停乱放"),
         ("第三次投诉：东门垃圾没人清运", "东门垃圾没人清运"),
         ("再次反映听涛路共享单车问题", "再次反映听涛路共享单车问题"),  # the matter follows in the clause
+        ("2017年3月，下发了关于鼓励外出创业的文件", "下发了关于鼓励外出创业的文件"),  # a date is no title
+        ("近日，白杨街道路灯不亮", "白杨街道路灯不亮"),
+        ("本月5日上午10点，河庄路有人倾倒渣土", "河庄路有人倾倒渣土"),
+        ("2019年底小区开始施工", "2019年底小区开始施工"),  # the matter follows in the clause
     ],
 )
 def test_a_repeated_call_is_titled_by_its_matter(text, title):

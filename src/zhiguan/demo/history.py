@@ -23,7 +23,13 @@ from django.utils import timezone
 from zhiguan.cases import services
 from zhiguan.cases.history import HistoricalCase
 from zhiguan.demo.cases_fates import Fate, weighted
-from zhiguan.demo.cases_plan import HISTORY_DAYS, LOCAL_LEVEL1, OFFICE_HOURS_PER_DAY, _new_plan
+from zhiguan.demo.cases_plan import (
+    HISTORY_DAYS,
+    LOCAL_LEVEL1,
+    OFFICE_HOURS_PER_DAY,
+    REST_DAY_WEIGHT,
+    _new_plan,
+)
 from zhiguan.demo.cases_world import World, level1_of
 from zhiguan.org.permissions import Actor
 
@@ -36,12 +42,13 @@ CALLBACKS = (("satisfied", 0.9), ("basically_satisfied", 0.06), ("dissatisfied",
 
 
 def daily_rate(world: World, day: datetime, recent_rate: float) -> float:
-    """Expected requests on `day`: the recent rate, less the growth still to come, by week and season."""
+    """Expected requests on `day`: a recent working day's rate, less the growth still to come, by
+    week and season."""
     years_before = (world.now - day).days / 365.25
     growth = (1 + GROWTH_PER_YEAR) ** -years_before
     season = 1 + 0.12 * math.cos(2 * math.pi * (day.timetuple().tm_yday - 200) / 365.25)
     local = timezone.localtime(day).date()
-    week = 1.0 if world.calendar.is_working_day(local) else 0.5
+    week = 1.0 if world.calendar.is_working_day(local) else REST_DAY_WEIGHT
     return recent_rate * growth * season * week
 
 
@@ -68,7 +75,8 @@ def plan_history(world: World, *, recent: int) -> list[HistoricalCase]:
     """The closed requests of the `PAST_DAYS` before the recent window, for `recent` recent cases."""
     rng = world.rng
     start_recent = world.now - timedelta(days=HISTORY_DAYS)
-    recent_rate = recent / HISTORY_DAYS
+    # a recent working day's rate: the recent window's requests over its days counted by weight
+    recent_rate = recent / (HISTORY_DAYS * (5 + 2 * REST_DAY_WEIGHT) / 7)
     fate = Fate(kind="dispatch")
     records: list[HistoricalCase] = []
     day0 = timezone.localtime(start_recent).replace(hour=0, minute=0, second=0, microsecond=0)

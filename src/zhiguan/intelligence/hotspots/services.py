@@ -26,10 +26,16 @@ if TYPE_CHECKING:
 
 _CLAUSES = re.compile(r"[^，。！？；,.!?;:：\n]+")
 # Salutations and self-introductions say nothing about the matter (尊敬的领导：您好！我是…的村民).
-# "再次反映" / "第三次投诉" open a repeated call and say nothing of the matter either.
+# "再次反映" / "第三次投诉" open a repeated call and say nothing of the matter either, nor does a
+# clause that only says when ("2017年3月", "近日", "本月5日上午"): a hot issue titled "2017年3月".
+_WHEN = (
+    r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号])?(?:左右|以来|开始|起|前后)?"
+    r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上|夜里|夜间)?(?:\d{1,2}[点时:：]\d{0,2}分?)?"
+)
 _NOT_A_SUBJECT = re.compile(
     r"^(尊敬的|敬爱的|您好|你好|领导|各位|亲爱的|我是|我们是|本人|大家好|市长|书记|"
-    r"(?:再次|又一次|又来|第.{1,3}次)(?:反映|投诉|来电|举报)$)"
+    r"(?:再次|又一次|又来|第.{1,3}次)(?:反映|投诉|来电|举报)$|"
+    r"(?:近日|近期|最近|日前|目前|现在|今天|今日|昨天|昨日|前几天|前天|本月|上月|今年|去年)?" + _WHEN + r"$)"
 )
 
 
