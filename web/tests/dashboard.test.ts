@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { areaQuery, casesLink, listen, openQuery, pct, range, signed } from '../src/lib/dashboard'
+import { areaQuery, casesLink, listen, openQuery, pct, range, signed, splitCurrent } from '../src/lib/dashboard'
 
 describe('dashboard links', () => {
   it('send each number to the case list of its area, dates and filters', () => {
@@ -63,5 +63,12 @@ describe('the change stream', () => {
     expect(FakeSource.instances[1]!.readyState).toBe(2)
     vi.unstubAllGlobals()
     vi.useRealTimers()
+  })
+})
+
+describe('the trend', () => {
+  it('draws the current month apart, joined to the last whole month', () => {
+    expect(splitCurrent([5, 7, 9, 2])).toEqual({ whole: [5, 7, 9, null], current: [null, null, 9, 2] })
+    expect(splitCurrent([3])).toEqual({ whole: [null], current: [3] })
   })
 })

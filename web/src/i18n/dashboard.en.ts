@@ -32,6 +32,7 @@ const en: typeof zh = {
   trend: 'Requests over twelve months',
   thisYear: 'This year',
   lastYear: 'A year before',
+  soFar: 'This month so far',
   map: 'Map and hot spots',
   hotSpots: 'Hot spots',
   areas: 'Areas below',

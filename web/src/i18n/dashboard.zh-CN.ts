@@ -31,6 +31,7 @@ export default {
   trend: '诉求趋势（近十二个月）',
   thisYear: '本期',
   lastYear: '去年同期',
+  soFar: '本月至今',
   map: '分布与热点',
   hotSpots: '热点区域',
   areas: '下级区域',

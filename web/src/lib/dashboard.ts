@@ -27,6 +27,16 @@ export function range(from: string, to: string): Query {
 }
 
 /** "12.5%" or "—" (no base to divide by). */
+/** The months' counts as two lines: the whole months, and the current month (counted so far) joined
+ * to the one before it, so that a partial count is drawn apart instead of reading as a fall. */
+export function splitCurrent(counts: number[]): { whole: (number | null)[]; current: (number | null)[] } {
+  const last = counts.length - 1
+  return {
+    whole: counts.map((n, i) => (i < last ? n : null)),
+    current: counts.map((n, i) => (i >= last - 1 ? n : null)),
+  }
+}
+
 export function pct(value: number | null | undefined): string {
   return value == null ? '—' : `${value.toFixed(1)}%`
 }
