@@ -102,6 +102,22 @@ def test_extract_places():
     assert extract_places("") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # when, and in what weather, is no part of a place (a monthly report listed 昨晚大风后福城)
+        ("昨晚大风后福城路一棵行道树倒在非机动车道上", ["福城路"]),
+        ("每次下雨新湾路永丰公寓段都严重积水", ["新湾路", "永丰公寓"]),
+        # "沿路" (along the road) is no road
+        ("幸福南路上渣土车经过时沿路抛洒泥土", ["幸福南路"]),
+        ("时代广场晚上噪音扰民", ["时代广场"]),
+        ("雨后白杨街道积水", ["白杨街道"]),  # a street office is named whole, not 白杨街
+    ],
+)
+def test_times_and_weather_do_not_open_a_place_name(text, places):
+    assert extract_places(text) == places
+
+
 def test_place_relation():
     assert place_relation(["A2区", "青松花园"], ["青松花园小区"]) == 1
     assert place_relation(["A2区", "青松花园"], ["A2区", "红枫家园"]) == -1
