@@ -207,7 +207,7 @@ def _hot_issues(actor: Actor, month: date, end: datetime) -> list[dict[str, Any]
         category_id=None,
         end=end - timedelta(microseconds=1),
         top=10,
-        within=restrict(actor, Case.objects.all(), VIEW),
+        within=visible(actor),
     )
     return [
         {

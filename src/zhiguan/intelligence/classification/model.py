@@ -61,7 +61,8 @@ def _pipeline(n: int, n_classes: int = 2) -> Any:
 
     from zhiguan.intelligence.classification.training import CharNgramTfidf
 
-    cap = max(MIN_FEATURES, WEIGHT_BUDGET // max(1, n_classes if n_classes > 2 else 1))
+    columns = n_classes if n_classes > 2 else 1  # a binary SVM has one weight column
+    cap = max(MIN_FEATURES, WEIGHT_BUDGET // columns)
     # A tiny training set (a new district) cannot afford min_df=2.
     blocks = [
         (name, CharNgramTfidf(min_df=min_df if n >= 200 else 1, max_chars=cut, max_features=cap), i)

@@ -42,6 +42,9 @@ _SUFFIXES = (
     "项目|楼盘"
 )
 _ADMIN = re.compile(r"[A-Z]\d{0,2}(?:市|区|县)|西地省|东地省")
+# Words that say when: never part of a place name, and no subject of a title (services._first_clause).
+RECENT_DAYS = "近日|近期|最近|昨天|昨日|今天|前几天|前天"
+DAY_PARTS = "凌晨|早上|上午|中午|下午|傍晚|晚上|夜间"
 # Words that open a complaint and never belong to a place name; a chunk boundary.
 _LEAD = re.compile(
     r"[^\u4e00-\u9fffA-Za-z0-9]+|关于|反映|投诉|举报|咨询|请问|请求|要求|建议|希望|坚决|强烈|反对|"
@@ -50,8 +53,8 @@ _LEAD = re.compile(
     # directions and stretches after a crossing ("…交叉口往东一段路"): never part of a name
     r"交叉口|十字路口|路口|往东|往西|往南|往北|向东|向西|向南|向北|一段|一带|沿线|"
     # when and in what weather: "昨晚大风后福城路…" named a place 昨晚大风后福城
-    r"昨晚|昨天|昨日|今天|今早|今晚|前天|前几天|近日|近期|最近|每次|每天|每晚|每逢|每到|"
-    r"下雨后|下大雨|下雨|大风后|大风|暴雨后|暴雨|雨后|经过时|夜间|深夜|半夜|凌晨|早上|上午|中午|下午|傍晚|晚上|"
+    rf"昨晚|今早|今晚|{RECENT_DAYS}|每次|每天|每晚|每逢|每到|"
+    rf"下雨后|下大雨|下雨|大风后|大风|暴雨后|暴雨|雨后|经过时|深夜|半夜|{DAY_PARTS}|"
     r"请|对|给|在|的|和|与|及|至|到|从|把|被|将|为|是|有"
 )
 # A name ends at a place suffix, or at a letter code inside it: the anonymiser of 附件3 put codes
