@@ -289,3 +289,10 @@ def test_real_hot_issue_file(tmp_path):
     # same complaint (kitchen fumes), different estates: never one group
     assert group.get("236798") != group.get("192337")
     assert int(rows[0]["reporters"]) >= 20
+
+
+def test_a_tie_between_two_district_codes_goes_to_the_one_named_first():
+    from zhiguan.intelligence.hotspots.hotissues import _place_label
+
+    assert _place_label([["A8县", "J5县", "新风村"], ["A8县", "J5县", "新风村"]]) == "A8县 新风村"
+    assert _place_label([["J5县", "A8县", "新风村"]]) == "J5县 新风村"

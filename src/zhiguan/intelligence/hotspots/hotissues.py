@@ -364,7 +364,9 @@ def _place_label(places: list[list[str]]) -> str:
     names: Counter[str] = Counter()
     for ps in places:
         named = named_places(ps)
-        codes.update(p for p in set(ps) - set(named) if "省" not in p)
+        # in the order the messages name them (not a set's): a tie goes to the code named first,
+        # the same in every process (set order followed the hash seed: two runs, two labels)
+        codes.update(p for p in dict.fromkeys(ps) if p not in named and "省" not in p)
         names.update(set(named))
     parts = []
     if codes:
